@@ -1,0 +1,69 @@
+"""`fengqiao demo`: a small Gansu territory with one login per role (DEMO ONLY, AUTH-01)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from fengqiao.accounts.models import Role, RoleAssignment, User
+from fengqiao.regions.models import Level, Region
+from fengqiao.regions.tree import create_region
+
+DEMO_LOGINS = [
+    ("demo_grid", Role.GRID_WORKER, "620102001001001", True),
+    ("demo_operator", Role.OPERATOR, "620102000000", True),
+    ("demo_handler", Role.HANDLER, "620102000000", True),
+    ("demo_mediator", Role.MEDIATOR, "620102001000", True),
+    ("demo_leader", Role.LEADER, "620000000000", False),
+    ("demo_sysadmin", Role.SYSTEM_ADMIN, "620000000000", True),
+    ("demo_secadmin", Role.SECURITY_ADMIN, "620000000000", True),
+    ("demo_auditadmin", Role.AUDIT_ADMIN, "620000000000", True),
+]
+
+
+class Command(BaseCommand):
+    help = "生成演示数据（甘肃省区划、网格、单位、每个角色一个演示账号）"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        with transaction.atomic():
+            self._territory()
+            self._logins()
+        self.stdout.write(
+            self.style.WARNING("演示账号（仅供演示，生产环境不会创建任何默认账号）：")
+        )
+        for username, role, code, _ in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<16} {Role(role).label:<10} {code}")
+        self.stdout.write(f"  密码：{settings.DEMO_PASSWORD}")
+
+    def _territory(self) -> None:
+        chain = [
+            ("620000000000", "甘肃省", Level.PROVINCE),
+            ("620100000000", "兰州市", Level.CITY),
+            ("620102000000", "城关区", Level.COUNTY),
+            ("620102001000", "酒泉路街道", Level.TOWNSHIP),
+            ("620102001001", "秦安路社区居委会", Level.VILLAGE),
+            ("620102001001001", "秦安路社区第一网格", Level.GRID),
+        ]
+        parent: Region | None = None
+        for code, name, level in chain:
+            existing = Region.objects.filter(code=code).first()
+            parent = existing or create_region(
+                code=code, name=name, level=level, parent=parent, source="demo"
+            )
+
+    def _logins(self) -> None:
+        for username, role, code, can_act in DEMO_LOGINS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User.objects.create_user(username=username, password=settings.DEMO_PASSWORD)
+            RoleAssignment.objects.get_or_create(
+                user=user,
+                role=role,
+                region=Region.objects.get(code=code),
+                defaults={"can_act": can_act},
+            )

@@ -1,0 +1,100 @@
+"""Users, roles and role assignments: *what* a user may do comes from the role, *where* from
+the assignment's region subtree, with separate view and act scopes (style-anchors §3.9)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from fengqiao.regions.models import Region
+from fengqiao.units.models import Unit
+
+
+class Role(models.TextChoices):
+    GRID_WORKER = "grid_worker", "网格员"
+    OPERATOR = "operator", "受理员/坐席"
+    HANDLER = "handler", "部门办理人"
+    MEDIATOR = "mediator", "调解员"
+    LEADER = "leader", "领导（只读）"
+    REGION_ADMIN = "region_admin", "区域管理员"
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+# SOD-01: the three 等保 administrators, kept apart from each other and from business roles.
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
+
+
+class User(AbstractUser):
+    """An official's account. Login IDs are unique regardless of case (AUTH-01)."""
+
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
+    first_failed_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="username_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class RoleAssignment(models.Model):
+    """A role held in a region subtree (optionally for one unit). `can_act` separates the act
+    scope from the view scope: a leader views a county, a grid worker acts in one grid."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        Region, verbose_name="区划范围", on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    can_act = models.BooleanField("可办理", default=True)
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("到期时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        constraints = [
+            # SOD-02 at the database level: at most one of the three admin roles per user.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(role__in=sorted(r.value for r in ADMIN_ROLES)),
+                name="one_admin_role_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "unit"], name="role_assignment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} @ {self.region.code}"

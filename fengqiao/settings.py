@@ -1,0 +1,163 @@
+"""The one settings module: everything a deployment changes comes from FENGQIAO_* variables.
+
+With nothing set, fengqiao runs in DEBUG on an embedded SQLite database under ./var/.
+Production sets FENGQIAO_DEBUG=0, FENGQIAO_SECRET_KEY, FENGQIAO_SM4_KEY and DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def envbool(name: str, default: str) -> bool:
+    return os.getenv(name, default).lower() in ("1", "true", "yes", "on")
+
+
+def envint(name: str, default: int) -> int:
+    return int(os.getenv(name, str(default)))
+
+
+def envsecret(name: str, default: str = "") -> str:
+    """A secret from NAME, or from the file that NAME_FILE points at."""
+    path = os.getenv(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.getenv(name, default)
+
+
+DEBUG = envbool("FENGQIAO_DEBUG", "1")
+DATA_DIR = Path(os.getenv("FENGQIAO_DATA_DIR", str(BASE_DIR / "var")))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+SECRET_KEY = envsecret("FENGQIAO_SECRET_KEY", "dev-only-insecure-key" if DEBUG else "")
+ALLOWED_HOSTS = os.getenv("FENGQIAO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "fengqiao.core",
+    "fengqiao.audit",
+    "fengqiao.regions",
+    "fengqiao.units",
+    "fengqiao.accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "fengqiao.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fengqiao.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "fengqiao.urls"
+WSGI_APPLICATION = "fengqiao.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def database_config() -> dict[str, Any]:
+    url = os.getenv("DATABASE_URL")
+    if url:
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    # REL-01: the embedded default acknowledges only durable commits (WAL + synchronous=FULL).
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(DATA_DIR / "fengqiao.sqlite3"),
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+            "transaction_mode": "IMMEDIATE",
+        },
+        "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+    }
+
+
+DATABASES = {"default": database_config()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+# AUTH-02, AUTH-07: the 等保 password profile; PBKDF2 with Django's default iterations.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "fengqiao.accounts.passwords.DengbaoPasswordValidator",
+        "OPTIONS": {"min_length": envint("FENGQIAO_PASSWORD_MIN_LENGTH", 12)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+
+# AUTH-04: lockout after repeated failures.
+LOGIN_FAILURE_LIMIT = envint("FENGQIAO_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW_MINUTES = envint("FENGQIAO_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+LOGIN_LOCK_MINUTES = envint("FENGQIAO_LOGIN_LOCK_MINUTES", 30)
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "fengqiao" / "locale"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = envint("FENGQIAO_SESSION_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = envbool("FENGQIAO_SSL_REDIRECT", "1")
+    SECURE_HSTS_SECONDS = envint("FENGQIAO_HSTS_SECONDS", 31536000)
+
+# CRY-*: SM4 key for personal information at rest (hex, 32 characters). DEBUG keeps a
+# generated development key under DATA_DIR; production refuses to start without one.
+SM4_KEY = envsecret("FENGQIAO_SM4_KEY")
+CRYPTO_PROVIDER = os.getenv("FENGQIAO_CRYPTO_PROVIDER", "fengqiao.core.crypto.SoftwareSMProvider")
+
+# Demo accounts exist only when `fengqiao demo` creates them (AUTH-01).
+DEMO_PASSWORD = os.getenv("FENGQIAO_DEMO_PASSWORD", "Fengqiao@2026demo")
+
+NINJA_PAGINATION_PER_PAGE = 50
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.getenv("FENGQIAO_LOG_LEVEL", "WARNING")},
+}
