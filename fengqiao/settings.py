@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fengqiao.regions",
     "fengqiao.units",
     "fengqiao.accounts",
+    "fengqiao.cases",
 ]
 
 MIDDLEWARE = [
