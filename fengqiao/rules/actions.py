@@ -41,14 +41,24 @@ def validate_new_rule(rule: ClockRule) -> None:
         errors.setdefault("duration", []).append("以月计算的期限不应超过120个月。")
     if rule.unit != DurationUnit.HOURS and rule.duration > 3660:
         errors.setdefault("duration", []).append("期限数值过大，请检查单位。")
-    if not rule.is_statutory:
-        chain = ancestor_ids(rule.region)
-        statutory = (
-            ClockRule.objects.filter(code=rule.code, is_statutory=True)
-            .filter(Q(region__isnull=True) | Q(region_id__in=chain))
-            .filter(_overlaps(rule))
-            .first()
+    chain = ancestor_ids(rule.region)
+    governing = (
+        ClockRule.objects.filter(
+            code=rule.code, is_statutory=True, category__in={"", rule.category}
         )
+        .filter(Q(region__isnull=True) | Q(region_id__in=chain))
+        .filter(_overlaps(rule))
+        .order_by("duration")
+    )
+    if rule.is_statutory and rule.region is not None:
+        ceiling = governing.exclude(region=rule.region).filter(unit=rule.unit).first()
+        if ceiling is not None and rule.duration > ceiling.duration:
+            errors.setdefault("duration", []).append(
+                f"上级法定时限为{ceiling.describe()}（{ceiling.citation}），"
+                "地方规定不得延长上位法规定的时限。"
+            )
+    if not rule.is_statutory:
+        statutory = governing.first()
         if statutory is not None:
             errors.setdefault("is_statutory", []).append(
                 f"“{rule.code}”已有法定时限（{statutory.describe()}，{statutory.citation}），"

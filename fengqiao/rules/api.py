@@ -1,11 +1,12 @@
 """Clock rules and calendar coverage for the console (read-only).
 
 A user sees the national rules, the rules of the regions above their scope (they apply there)
-and the rules inside their scope; rules of other regions are not listed (AC-01)."""
+and the rules inside their scope; rules of other regions are not listed (AC-01).
 
-from __future__ import annotations
+No `from __future__ import annotations` here: django-ninja reads the query parameters'
+annotations at runtime, through the `paginate` wrapper's module."""
 
-import datetime as dt
+from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -39,8 +40,8 @@ class ClockRuleOut(Schema):
     description: str
     roll_forward_on_holiday: bool
     region_code: str | None
-    effective_from: dt.date
-    effective_to: dt.date | None
+    effective_from: date
+    effective_to: date | None
     issuing_authority: str
     source_document: str
     source_article: str
@@ -59,9 +60,9 @@ class ClockRuleOut(Schema):
 
 
 class CoverageOut(Schema):
-    today: dt.date
-    package_end: dt.date
-    coverage_end: dt.date
+    today: date
+    package_end: date
+    coverage_end: date
     days_left: int
     warning_days: int
     published_years: list[int]
@@ -84,7 +85,7 @@ def list_clock_rules(
     case_kind: str | None = None,
     rule_number: int | None = None,
     is_statutory: bool | None = None,
-    on: dt.date | None = None,
+    on: date | None = None,
 ) -> list[ClockRule]:
     """Rules in force on `on` (default today); pass `on` in the past to see earlier versions."""
     qs = visible_rules(request).filter(in_force(on or timezone.localdate()))

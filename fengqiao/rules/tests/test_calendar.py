@@ -187,3 +187,20 @@ def test_working_day_clock_counts_exactly_n_reference_workdays(start: dt.date, n
         counted += _reference(day.year).is_working_day(day)
         day += dt.timedelta(days=1)
     assert counted == n
+
+
+@pytest.mark.django_db
+def test_calendar_coverage_command() -> None:
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    out, err = StringIO(), StringIO()
+    with time_travel(D(2026, 11, 23)):
+        call_command("calendar_coverage", stdout=out, stderr=err)
+        assert "覆盖至 2026-12-31" in out.getvalue() and "剩余 38 天" in out.getvalue()
+        assert "2027年" in err.getvalue()
+        with pytest.raises(CommandError):
+            call_command("calendar_coverage", "--fail-on-warning", stdout=out, stderr=err)
+    with time_travel(D(2026, 3, 1)):
+        call_command("calendar_coverage", "--fail-on-warning", stdout=StringIO())
