@@ -156,8 +156,8 @@ def _last_day(
     *,
     roll: bool,
 ) -> tuple[dt.date, int]:
-    """The last day of a day-based period that starts after `anchor`; also how many excluded
-    dates it skipped."""
+    """The last day of a day-based period that starts after `anchor`; also how many days it did
+    not count because of pauses (working days for a working-day clock)."""
     one = dt.timedelta(days=1)
     skipped = 0
     day = anchor
@@ -176,10 +176,11 @@ def _last_day(
         counted = 0
         while counted < duration:
             day += one
-            if day in excluded:
-                skipped += 1
-            elif unit == DurationUnit.CALENDAR_DAYS or tracker.is_workday(day):
-                counted += 1
+            if day not in excluded:
+                if unit == DurationUnit.CALENDAR_DAYS or tracker.is_workday(day):
+                    counted += 1
+            elif unit == DurationUnit.CALENDAR_DAYS or tracker.calendar.is_workday(day):
+                skipped += 1  # a day the clock would have counted
     if roll and unit in (DurationUnit.CALENDAR_DAYS, DurationUnit.MONTHS):
         while day in excluded or not tracker.is_workday(day):
             day += one

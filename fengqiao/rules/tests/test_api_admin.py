@@ -192,3 +192,122 @@ class TestAdmin:
         assert rule.effective_to == dt.date(2026, 12, 31) and rule.duration == 24
         assert AuditEntry.objects.filter(action="rules.clock_rule.close").count() == 1
         assert client.get(f"{ADMIN}/clockrule/{rule.pk}/delete/").status_code == 403
+
+
+class TestMoreScopes:
+    def test_admin_role_without_business_scope_sees_national_rules_only(
+        self, client: Client, territory: Territory, auditor: User, admin: User
+    ) -> None:
+        local_rule(territory.city, admin)
+        client.force_login(auditor)
+        rows = items(client, f"{LIST}?code=hotline.default&limit=100")
+        assert [row["region_code"] for row in rows] == [None]
+
+    def test_leader_sees_rules_above_and_inside_the_county(
+        self, client: Client, territory: Territory, county_leader: User, admin: User
+    ) -> None:
+        province = local_rule(territory.province, admin, duration=4)
+        village = local_rule(territory.village, admin, duration=1)
+        other = local_rule(territory.other_town, admin, duration=2)
+        client.force_login(county_leader)
+        ids = {row["id"] for row in items(client, f"{LIST}?code=hotline.default&limit=100")}
+        assert {province.pk, village.pk} <= ids and other.pk not in ids
+
+    def test_history_by_date(self, client: Client, town_operator: User, admin: User) -> None:
+        new = actions.do_add_clock_rule(
+            ClockRule(
+                code="hotline.default",
+                name="新版",
+                case_kind="hotline",
+                start_event="dispatched",
+                duration=4,
+                unit="working_days",
+                effective_from=dt.date(2027, 1, 1),
+                issuing_authority="测试",
+                source_document="测试",
+            ),
+            actor=admin,
+        )
+        client.force_login(town_operator)
+        before = items(client, f"{LIST}?code=hotline.default&on=2026-12-31")
+        after = items(client, f"{LIST}?code=hotline.default&on=2027-01-01")
+        assert [row["version"] for row in before] == [1]
+        assert [row["id"] for row in after] == [new.pk]
+        assert before[0]["effective_to"] == "2026-12-31"
+
+
+class TestAdminBulk:
+    def test_change_override_keeps_the_date_and_records_before(
+        self, client: Client, admin: User
+    ) -> None:
+        override = actions.do_set_calendar_override(
+            actor=admin,
+            day=dt.date(2027, 1, 2),
+            is_workday=True,
+            name="误录",
+            source_document="测试",
+        )
+        client.force_login(admin)
+        response = client.post(
+            f"{ADMIN}/calendaroverride/{override.pk}/change/",
+            {"is_workday": "", "name": "元旦", "source_document": "测试"},
+        )
+        assert response.status_code == 302, response.content.decode()
+        override.refresh_from_db()
+        assert (override.date, override.is_workday, override.name) == (
+            dt.date(2027, 1, 2),
+            False,
+            "元旦",
+        )
+        last = AuditEntry.objects.filter(action="rules.calendar_override.set").last()
+        assert last is not None and last.data["before"] == {"is_workday": True, "name": "误录"}
+
+    def test_bulk_delete_goes_through_actions(self, client: Client, admin: User) -> None:
+        for day in (1, 2, 3):
+            actions.do_set_calendar_override(
+                actor=admin, day=dt.date(2027, 1, day), is_workday=False, name="元旦",
+                source_document="测试",
+            )  # fmt: skip
+        actions.do_record_calendar_year(actor=admin, year=2027, source_document="测试")
+        client.force_login(admin)
+        ids = [str(pk) for pk in CalendarOverride.objects.values_list("pk", flat=True)]
+        response = client.post(
+            f"{ADMIN}/calendaryear/",
+            {
+                "action": "delete_selected",
+                "_selected_action": [str(CalendarYear.objects.get().pk)],
+                "post": "yes",
+            },
+        )
+        assert response.status_code == 302 and not CalendarYear.objects.exists()
+        response = client.post(
+            f"{ADMIN}/calendaroverride/",
+            {"action": "delete_selected", "_selected_action": ids, "post": "yes"},
+        )
+        assert response.status_code == 302 and not CalendarOverride.objects.exists()
+        deleted = AuditEntry.objects.filter(action="rules.calendar_override.delete").count()
+        assert deleted == 3
+        assert AuditEntry.objects.filter(action="rules.calendar_year.delete").count() == 1
+
+    def test_rule_form_reports_field_errors(self, client: Client, admin: User) -> None:
+        client.force_login(admin)
+        response = client.post(
+            f"{ADMIN}/clockrule/add/",
+            {
+                "code": "x.ext",
+                "name": "坏的延长规则",
+                "kind": "extension",
+                "max_times": "1",
+                "case_kind": "petition",
+                "start_event": "due",
+                "duration": "5",
+                "unit": "calendar_days",
+                "effective_from": "2026-01-01",
+                "issuing_authority": "测试",
+                "source_document": "测试",
+                "source_grade": "V",
+            },
+        )
+        assert response.status_code == 200
+        assert "延长规则必须注明所延长的规则代码" in response.content.decode()
+        assert not ClockRule.objects.filter(code="x.ext").exists()

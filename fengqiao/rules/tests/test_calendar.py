@@ -204,3 +204,26 @@ def test_calendar_coverage_command() -> None:
             call_command("calendar_coverage", "--fail-on-warning", stdout=out, stderr=err)
     with time_travel(D(2026, 3, 1)):
         call_command("calendar_coverage", "--fail-on-warning", stdout=StringIO())
+
+
+def test_check_falls_back_to_the_package_when_tables_are_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import DatabaseError
+
+    def broken() -> WorkCalendar:
+        raise DatabaseError("no such table: rules_calendaroverride")
+
+    monkeypatch.setattr(WorkCalendar, "from_db", staticmethod(broken))
+    with time_travel(D(2027, 2, 1)):
+        messages = calendar_coverage_check(databases=["default"])
+    assert len(messages) == 1 and "已于2026年12月31日到期" in messages[0].msg
+
+
+def test_uncertain_clock_logs_one_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="fengqiao.rules.calendar"):
+        due = compute_due(at("2026-12-28"), rule(20), calendar=WorkCalendar())
+    assert due.uncertain and len(due.warnings) == 1
+    assert [r.getMessage() for r in caplog.records] == [
+        "clock computed beyond calendar coverage: 2027-01-01"
+    ]
