@@ -175,35 +175,6 @@ def test_co_unit_objection_ruling(
     assert Outbox.objects.filter(case_id=case_id, topic="assignment.objection_ruled").exists()
 
 
-def test_extension_and_pause_move_the_deadline(
-    api_for: Any, town_operator: User, units: Units, env_handler: User
-) -> None:
-    operator, env = api_for(town_operator), api_for(env_handler)
-    case_id = operator.create().json()["id"]
-    operator.act(case_id, "accept")
-    due = "2030-03-05T17:00:00+08:00"
-    operator.act(case_id, "dispatch", {"lead": {"unit_id": units.env.pk, "due_at": due}})
-    case = Case.objects.get(pk=case_id)
-    assert case.due_at is not None and case.due_at.isoformat().startswith("2030-03-05T09:00")
-    env.act(case_id, "sign")
-    env.act(case_id, "start")
-    early = env.act(
-        case_id, "extension", {"reason": "协调", "requested_due_at": "2030-03-01T17:00:00+08:00"}
-    )
-    assert early.status_code == 422
-    env.act(case_id, "extension", {"reason": "需协调供电部门"})
-    not_later = operator.act(case_id, "extension/approve", {"new_due_at": due})
-    assert not_later.status_code == 422
-    assert not_later.json()["errors"][0]["field"] == "new_due_at"
-    approved = operator.act(
-        case_id, "extension/approve", {"new_due_at": "2030-03-12T17:00:00+08:00"}
-    )
-    assert approved.json()["due_at"].startswith("2030-03-12")
-    assert Outbox.objects.filter(case_id=case_id, topic="citizen.extension_notice").exists()
-    lead = Assignment.objects.get(case_id=case_id, role="lead")
-    assert lead.due_at == Case.objects.get(pk=case_id).due_at
-
-
 def test_workflow_tables_are_served(api_for: Any, town_operator: User) -> None:
     tables = api_for(town_operator).get("/api/v1/cases/workflows").json()
     kinds = {t["kind"] for t in tables}
