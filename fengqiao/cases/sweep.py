@@ -159,7 +159,8 @@ def run(now: datetime | None = None) -> Summary:
     summary.escalated = escalate(now)
     for name, step in _STEPS.items():
         summary.extra[name] = step(now)
-    delivery = outbox.deliver_pending(now=now)
+    # a fresh "now": the rows this run queued must be due for delivery in this run
+    delivery = outbox.deliver_pending(now=max(now, timezone.now()))
     summary.delivered, summary.failed = delivery.delivered, delivery.failed
     summary.purged_keys = do_purge_idempotency_keys(now=now, ttl_hours=conf.idempotency_ttl_hours())
     return summary
