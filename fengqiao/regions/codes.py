@@ -308,6 +308,14 @@ def _check_segments(code: str) -> list[CodeIssue]:
     if village:
         issues += _range_issue(VILLAGE_SEGMENT_RANGES, village, "village", "村级段")
     if len(code) == GRID_CODE_LENGTH:
+        if level_of(division) != Level.VILLAGE:
+            issues.append(
+                _error(
+                    "grid_village",
+                    f"网格代码“{code}”的前 12 位必须是村（社区）代码。",
+                    GRID_SEQUENCE_RANGE.source,
+                )
+            )
         sequence = int(code[GRID_SEQ])
         if not GRID_SEQUENCE_RANGE.covers(sequence):
             issues.append(

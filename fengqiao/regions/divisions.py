@@ -138,8 +138,8 @@ def plan_divisions(
 ) -> DivisionPlan:
     """The nodes of one province: MCA levels 1–4, NBS villages, matched as described above."""
     mca = mca if mca is not None else load_mca(province)
-    if nbs is None and with_villages:
-        nbs = load_nbs(province)
+    # The slice is needed even without villages: township codes must not depend on it.
+    nbs = nbs if nbs is not None else load_nbs(province)
     plan = DivisionPlan()
     if not mca.get(1):
         plan.notes.append(f"民政部数据中没有省级代码“{province}”。")

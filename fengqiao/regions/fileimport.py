@@ -122,7 +122,7 @@ def read_csv(text: str) -> list[Row]:
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(fields):
-            rows.append((number, {"__error__": "列数多于表头。"}))
+            rows.append((number, dict.fromkeys(fields, "") | {"__error__": "列数多于表头。"}))
             continue
         rows.append((number, {f: v.strip() for f, v in zip(fields, values, strict=False)}))
     return rows

@@ -1,4 +1,4 @@
-"""Every write to the territory and the grid workers (one transaction, one audit row each).
+"""Writes to the territory: imports, versioned changes and boundaries.
 
 Territory changes are versioned, never silent rewrites: each writes a `RegionChange` with the
 state before and after. Regions are never deleted; a retired region keeps `retired_on`, its
@@ -9,9 +9,7 @@ moved subtree is re-coded and the old → new codes are kept in the change (`res
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,30 +18,14 @@ from django.db.models import F
 
 from fengqiao.accounts.models import User
 from fengqiao.audit.actions import record
-from fengqiao.core.pii import blind_index, is_valid_mobile, mask_phone
 from fengqiao.regions import codes, geo
 from fengqiao.regions.bulk import BuildResult, NodeSpec, bulk_build
-from fengqiao.regions.models import (
-    ChangeKind,
-    GridAssignment,
-    GridWorker,
-    GridWorkerStatus,
-    Level,
-    Region,
-    RegionChange,
-)
+from fengqiao.regions.models import ChangeKind, Level, Region, RegionChange
 from fengqiao.regions.tree import create_region, move_subtree
-
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 class RegionChangeError(ValueError):
     """A territory change that the rules refuse (message in Chinese, for the caller)."""
-
-
-def is_valid_phone(value: str) -> bool:
-    """A mainland mobile number or a landline with area code (0931-8123456)."""
-    return is_valid_mobile(value) or bool(LANDLINE_RE.match(value))
 
 
 # ---------------------------------------------------------------- imports
@@ -194,14 +176,14 @@ def name_on(region: Region, day: date) -> str:
 
 
 def _free_code(code: str, parent: Region) -> str:
-    """`code` re-prefixed under `parent`, or the next free sequence in the same range."""
+    """`code` re-prefixed under `parent`, or a free sequence in the same segment range."""
     prefix = codes.significant_prefix(parent.code)
     level = codes.level_of(code)
     assert level is not None
     width = codes.PREFIX_LENGTH[level] - len(prefix)
     if level == Level.VILLAGE:
         ranges: Sequence[codes.SegmentRange] = codes.VILLAGE_SEGMENT_RANGES
-    elif level == Level.TOWNSHIP:
+    elif level == Level.TOWNSHIP and width == 3:
         ranges = codes.TOWNSHIP_SEGMENT_RANGES
     else:
         ranges = (codes.SegmentRange(1, 10**width - 1, "", None, ""),)
@@ -211,7 +193,19 @@ def _free_code(code: str, parent: Region) -> str:
     taken = set(
         Region.objects.filter(code__startswith=prefix, level=level).values_list("code", flat=True)
     )
-    for candidate in [sequence, *range(entry.low, entry.high + 1)]:
+    used = [
+        int(other[len(prefix) : codes.PREFIX_LENGTH[level]])
+        for other in taken
+        if other.endswith(tail)
+    ]
+    in_range = [n for n in used if entry.covers(n)]
+    after_last = max(in_range, default=entry.low - 1) + 1
+    # Like NBS: keep the sequence if free, else append after the last one used, else fill a gap.
+    for candidate in [
+        sequence,
+        *range(after_last, entry.high + 1),
+        *range(entry.low, entry.high + 1),
+    ]:
         new = f"{prefix}{candidate:0{width}d}{tail}"
         if new not in taken:
             return new
@@ -444,112 +438,3 @@ def do_set_boundary(
     record("region.boundary", actor=actor, obj=region, data={"code": region.code})
     geo.invalidate()
     return region
-
-
-# ---------------------------------------------------------------- grid workers
-
-
-@dataclass(frozen=True)
-class WorkerSpec:
-    """One grid worker to create, with the grids served (codes) and the 网格长 flag."""
-
-    number: str
-    name: str
-    phone: str
-    grid_codes: tuple[str, ...]
-    is_chief: bool = False
-    status: str = GridWorkerStatus.ACTIVE
-    is_full_time: bool = True
-
-
-@transaction.atomic
-def do_import_grid_workers(
-    specs: Sequence[WorkerSpec], *, actor: User | None, source: str
-) -> list[GridWorker]:
-    """Create workers and their grid assignments in bulk (callers validate first; the
-    one-chief-per-grid constraint still guards the database)."""
-    workers = GridWorker.objects.bulk_create(
-        [
-            GridWorker(
-                number=spec.number,
-                name=spec.name,
-                phone=spec.phone,
-                phone_index=blind_index(spec.phone) if spec.phone else "",
-                status=spec.status,
-                is_full_time=spec.is_full_time,
-            )
-            for spec in specs
-        ]
-    )
-    pk_by_number = dict(
-        GridWorker.objects.filter(number__in=[spec.number for spec in specs]).values_list(
-            "number", "pk"
-        )
-    )
-    all_codes = {code for spec in specs for code in spec.grid_codes}
-    grid_by_code = dict(Region.objects.filter(code__in=all_codes).values_list("code", "pk"))
-    GridAssignment.objects.bulk_create(
-        [
-            GridAssignment(
-                worker_id=pk_by_number[spec.number],
-                grid_id=grid_by_code[code],
-                is_chief=spec.is_chief,
-            )
-            for spec in specs
-            for code in spec.grid_codes
-        ]
-    )
-    record(
-        "grid_worker.import",
-        actor=actor,
-        object_type="regions.gridworker",
-        data={"source": source, "created": len(workers)},
-    )
-    return workers
-
-
-@transaction.atomic
-def do_update_grid_worker(
-    worker: GridWorker, *, actor: User | None, changes: Mapping[str, Any]
-) -> GridWorker:
-    """Change a worker's name, phone, status or 专职 flag; the phone index follows the phone
-    and the audit row carries the masked phone only."""
-    allowed = {"name", "phone", "status", "is_full_time"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise RegionChangeError(f"不能修改字段：{'、'.join(sorted(unknown))}。")
-    phone = changes.get("phone")
-    if phone and not is_valid_phone(str(phone)):
-        raise RegionChangeError(f"电话号码“{mask_phone(str(phone))}”格式不正确。")
-    for name, value in changes.items():
-        setattr(worker, name, value)
-    fields = list(changes)
-    if "phone" in changes:
-        worker.phone_index = blind_index(worker.phone) if worker.phone else ""
-        fields.append("phone_index")
-    worker.save(update_fields=fields)
-    record(
-        "grid_worker.update",
-        actor=actor,
-        obj=worker,
-        data={
-            "fields": sorted(changes),
-            "phone": mask_phone(worker.phone) if "phone" in changes else None,
-        },
-    )
-    return worker
-
-
-@transaction.atomic
-def do_set_chief(grid: Region, worker: GridWorker, *, actor: User | None) -> GridAssignment:
-    """Make `worker` the 网格长 of `grid` (the previous chief stays as a plain member)."""
-    if not grid.is_grid:
-        raise RegionChangeError(f"“{grid.name}”不是网格。")
-    GridAssignment.objects.filter(grid=grid, is_chief=True).exclude(worker=worker).update(
-        is_chief=False
-    )
-    assignment, _ = GridAssignment.objects.update_or_create(
-        grid=grid, worker=worker, defaults={"is_chief": True}
-    )
-    record("grid_worker.chief", actor=actor, obj=worker, data={"grid": grid.code})
-    return assignment
