@@ -151,9 +151,12 @@ def read_geojson(text: str) -> list[Row]:
 
 def read_file(path: Path) -> tuple[list[Row], str]:
     """Rows of a .csv or .geojson file and the row unit used in messages."""
-    if not path.is_file():
-        raise FileRejected([RowError(0, f"找不到文件：{path}")])
-    text = _decode(path.read_bytes())
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = "找不到文件" if isinstance(exc, FileNotFoundError) else "无法读取文件"
+        raise FileRejected([RowError(0, f"{reason}：{path}")]) from None
+    text = _decode(data)
     if path.suffix.lower() in (".geojson", ".json"):
         return read_geojson(text), "个要素"
     if path.suffix.lower() == ".csv":
