@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fengqiao.regions",
     "fengqiao.units",
     "fengqiao.accounts",
+    "fengqiao.documents",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,13 @@ CRYPTO_PROVIDER = os.getenv("FENGQIAO_CRYPTO_PROVIDER", "fengqiao.core.crypto.So
 DEMO_PASSWORD = os.getenv("FENGQIAO_DEMO_PASSWORD", "Fengqiao@2026demo")
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Background exports (fengqiao.documents): files kept for EXPORT_TTL_HOURS, a stalled job is
+# retried after EXPORT_STALE_MINUTES without progress, at most EXPORT_MAX_ATTEMPTS times.
+EXPORT_TTL_HOURS = envint("FENGQIAO_EXPORT_TTL_HOURS", 24)
+EXPORT_STALE_MINUTES = envint("FENGQIAO_EXPORT_STALE_MINUTES", 30)
+EXPORT_MAX_ATTEMPTS = envint("FENGQIAO_EXPORT_MAX_ATTEMPTS", 3)
+EXPORT_MAX_PENDING = envint("FENGQIAO_EXPORT_MAX_PENDING", 5)
 
 LOGGING = {
     "version": 1,
