@@ -115,18 +115,26 @@ class KeyValueTable:
     caption: str = ""
 
     def rows(self) -> list[list[KeyValue]]:
+        """Items grouped into rows; the last item of a short row widens to fill it."""
         rows: list[list[KeyValue]] = []
         current: list[KeyValue] = []
         used = 0
+
+        def close() -> None:
+            if current and used < self.per_row:
+                last = current[-1]
+                current[-1] = KeyValue(last.label, last.value, last.span + self.per_row - used)
+            rows.append(list(current))
+
         for item in self.items:
             span = max(1, min(item.span, self.per_row))
             if used + span > self.per_row:
-                rows.append(current)
+                close()
                 current, used = [], 0
             current.append(KeyValue(item.label, item.value, span))
             used += span
         if current:
-            rows.append(current)
+            close()
         return rows
 
 

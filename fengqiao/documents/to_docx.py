@@ -372,8 +372,6 @@ class _Renderer:
                     target = target.merge(table.cell(r, last))
                 self._cell_text(target, item.value, FontRole.BODY, size, Align.LEFT)
                 col = last + 1
-            if col < len(widths):  # fill a short last row
-                table.cell(r, col).merge(table.cell(r, len(widths) - 1))
         if block.caption:
             caption = table.cell(0, 0).merge(table.cell(len(rows) - 1, 0))
             self._cell_text(caption, block.caption, FontRole.BODY, size)

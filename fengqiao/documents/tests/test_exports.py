@@ -243,3 +243,64 @@ def test_kinds_are_listed(town_operator: User) -> None:
 def test_duplicate_registration_is_refused() -> None:
     with pytest.raises(ValueError):
         registry.register(ExportGenerator(KIND, "again", resolution_export))
+
+
+def test_anonymous_callers_are_refused() -> None:
+    client = Client()
+    payload = {"kind": KIND, "params": {"month": "2026-03"}}
+    assert (
+        client.post("/api/v1/exports", payload, content_type="application/json").status_code == 401
+    )
+    assert client.get("/api/v1/exports").status_code == 401
+    assert client.get("/api/v1/exports/kinds").status_code == 401
+
+
+def test_malformed_payloads_are_422(town_operator: User) -> None:
+    client = login(town_operator)
+    payloads: list[dict[str, Any]] = [
+        {"params": {}},
+        {"kind": KIND, "params": ["2026-03"]},
+        {"kind": 3},
+    ]
+    for payload in payloads:
+        response = client.post("/api/v1/exports", payload, content_type="application/json")
+        assert response.status_code == 422, payload
+        assert response.json()["detail"] == "提交的数据有误，请检查标注的字段。"
+    broken = client.post("/api/v1/exports", "{not json", content_type="application/json")
+    assert broken.status_code in (400, 422)
+    assert not ExportJob.objects.exists()
+
+
+def test_failed_job_status_and_no_download(town_operator: User) -> None:
+    job = do_request_export(actor=town_operator, kind="test.refuse")
+    run_pending_jobs()
+    client = login(town_operator)
+    status = client.get(f"/api/v1/exports/{job.pk}").json()
+    assert status["status"] == "failed" and status["error"] == "所选地区暂无数据。"
+    assert status["download_url"] is None
+    assert client.get(f"/api/v1/exports/{job.pk}/download").status_code == 409
+
+
+def test_missing_file_is_410(town_operator: User) -> None:
+    job = do_request_export(actor=town_operator, kind=KIND, params={"month": "2026-03"})
+    run_pending_jobs()
+    job.refresh_from_db()
+    path = job.file_path()
+    assert path is not None
+    path.unlink()
+    response = login(town_operator).get(f"/api/v1/exports/{job.pk}/download")
+    assert response.status_code == 410 and "不存在" in response.json()["detail"]
+    assert not AuditEntry.objects.filter(action="export.download").exists()
+
+
+def test_download_is_recorded_each_time(town_operator: User) -> None:
+    job = do_request_export(actor=town_operator, kind=KIND, params={"month": "2026-03"})
+    run_pending_jobs()
+    client = login(town_operator)
+    for _ in range(2):
+        assert client.get(f"/api/v1/exports/{job.pk}/download").status_code == 200
+    job.refresh_from_db()
+    assert job.downloaded_at is not None
+    downloads = AuditEntry.objects.filter(action="export.download", object_id=str(job.pk))
+    assert downloads.count() == 2
+    assert set(downloads.values_list("actor_id", flat=True)) == {town_operator.pk}
