@@ -87,17 +87,24 @@ def run_pending_jobs(
     Called by `fengqiao run-exports` and by the sweep. Each job is claimed with a
     conditional UPDATE, so concurrent workers never run the same job twice."""
     summary = RunSummary(requeued=requeue_stalled_jobs(), purged=purge_expired_exports())
-    while limit is None or len(summary.done) + len(summary.failed) < limit:
-        job = _claim_next()
+    claimed: set[Any] = set()  # each job at most once per call, even if requeued meanwhile
+    while limit is None or len(claimed) < limit:
+        job = _claim_next(exclude=claimed)
         if job is None:
             break
+        claimed.add(job.pk)
         finished = _run(job, on_progress)
-        (summary.done if finished.status == ExportStatus.DONE else summary.failed).append(finished)
+        if finished.status == ExportStatus.DONE:
+            summary.done.append(finished)
+        elif finished.status == ExportStatus.FAILED:
+            summary.failed.append(finished)
     return summary
 
 
-def _claim_next() -> ExportJob | None:
+def _claim_next(exclude: set[Any] | None = None) -> ExportJob | None:
     candidates = ExportJob.objects.filter(status=ExportStatus.QUEUED).order_by("created_at")
+    if exclude:
+        candidates = candidates.exclude(pk__in=exclude)
     for pk in candidates.values_list("pk", flat=True)[:10]:
         now = timezone.now()
         claimed = ExportJob.objects.filter(pk=pk, status=ExportStatus.QUEUED).update(
