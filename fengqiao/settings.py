@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fengqiao.regions",
     "fengqiao.units",
     "fengqiao.accounts",
+    "fengqiao.console",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fengqiao.console.context.console",
             ],
         },
     },

@@ -1,13 +1,13 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from fengqiao.api import api, register_routers
-from fengqiao.core import views as core_views
 
 register_routers()
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", include("fengqiao.console.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("internal-admin/", admin.site.urls),
 ]

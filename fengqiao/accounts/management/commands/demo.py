@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fengqiao.accounts.models import Role, RoleAssignment, User
+from fengqiao.console.demo import populate_console_demo
 from fengqiao.regions.models import Level, Region
 from fengqiao.regions.tree import create_region
 
@@ -33,11 +34,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._territory()
             self._logins()
+            extra_logins = populate_console_demo()
         self.stdout.write(
             self.style.WARNING("演示账号（仅供演示，生产环境不会创建任何默认账号）：")
         )
         for username, role, code, _ in DEMO_LOGINS:
             self.stdout.write(f"  {username:<16} {Role(role).label:<10} {code}")
+        for username, label, code in extra_logins:
+            self.stdout.write(f"  {username:<16} {label:<10} {code}")
         self.stdout.write(f"  密码：{settings.DEMO_PASSWORD}")
 
     def _territory(self) -> None:
