@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fengqiao.console.access import (
     OVERVIEW_ROLES,
@@ -31,12 +32,13 @@ from fengqiao.console.selectors import (
 from fengqiao.core.pii import mask_phone
 from fengqiao.regions.models import GridWorkerStatus, Level, Region
 
+# What the children of each level are called on the page (下辖市（州）, 下辖县（市、区）, …).
 CHILD_LEVEL_NOUN = {
-    Level.PROVINCE: "市级",
-    Level.CITY: "县级",
-    Level.COUNTY: "乡镇（街道）",
-    Level.TOWNSHIP: "村（社区）",
-    Level.VILLAGE: "网格",
+    Level.PROVINCE: gettext_noop("市（州）"),
+    Level.CITY: gettext_noop("县（市、区）"),
+    Level.COUNTY: gettext_noop("乡镇（街道）"),
+    Level.TOWNSHIP: gettext_noop("村（社区）"),
+    Level.VILLAGE: gettext_noop("网格"),
 }
 
 

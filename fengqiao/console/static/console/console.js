@@ -56,11 +56,9 @@
           el.hidden = true;
           return;
         }
-        var rows = data.categories.length * data.series.length;
-        var minHeight = Math.max(280, rows * 16 + 90);
-        if (el.clientHeight < minHeight) {
-          el.style.height = minHeight + "px";
-        }
+        // Height follows the number of bars, so one township and thirty look equally right.
+        var bars = data.categories.length * data.series.length;
+        el.style.height = Math.min(Math.max(200, bars * 16 + 110), 1600) + "px";
         var lang = document.documentElement.lang || "zh-Hans";
         var chart = window.echarts.init(el, null, {
           renderer: "canvas",
