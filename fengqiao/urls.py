@@ -11,3 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("internal-admin/", admin.site.urls),
 ]
+
+handler500 = "fengqiao.core.views.server_error"
+handler403 = "fengqiao.console.views.errors.permission_denied"
+handler404 = "fengqiao.console.views.errors.page_not_found"
