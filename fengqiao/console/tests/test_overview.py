@@ -104,7 +104,10 @@ def test_township_user_cannot_open_another_township(
 
 def test_audit_admin_gets_no_overview(territory: Territory, auditor: User) -> None:
     client = _client(auditor)
-    assert client.get(reverse("console:overview")).status_code == 403
+    denied = client.get(reverse("console:overview"))
+    assert denied.status_code == 403
+    assert "无权访问此页面" in denied.content.decode()
+    assert "no-store" in denied["Cache-Control"]
     assert client.get(region_url(territory.province.pk)).status_code == 403
     assert client.get(data_url(territory.province.pk)).status_code == 403
 
