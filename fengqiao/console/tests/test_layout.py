@@ -186,9 +186,14 @@ def test_english_catalog_is_compiled_and_complete() -> None:
 def test_compiled_catalog_matches_the_po_file() -> None:
     """Every single-line entry of the .po translates through the .mo: the .mo is current."""
     po = (CONSOLE_DIR / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
-    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.+)"$', po, flags=re.MULTILINE)
-    assert len(pairs) > 150
+    entries = re.findall(
+        r'^(?:msgctxt "(.+)"\n)?msgid "(.+)"\nmsgstr "(.+)"$', po, flags=re.MULTILINE
+    )
+    assert len(entries) > 150
     with translation.override("en"):
-        for msgid, msgstr in pairs:
-            expected = msgstr.replace('\\"', '"')
-            assert translation.gettext(msgid.replace('\\"', '"')) == expected, msgid
+        for context, msgid, msgstr in entries:
+            msgid, expected = msgid.replace('\\"', '"'), msgstr.replace('\\"', '"')
+            if context:
+                assert translation.pgettext(context, msgid) == expected, msgid
+            else:
+                assert translation.gettext(msgid) == expected, msgid
