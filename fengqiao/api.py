@@ -81,8 +81,10 @@ def register_routers() -> None:
     """Each app contributes its router here; imported once from urls.py."""
     from fengqiao.accounts.api import router as accounts_router
     from fengqiao.regions.api import router as regions_router
+    from fengqiao.rules.api import router as rules_router
     from fengqiao.units.api import router as units_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/units", units_router)
     api.add_router("/accounts", accounts_router)
+    api.add_router("/rules", rules_router)
