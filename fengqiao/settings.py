@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "fengqiao.accounts",
     "fengqiao.rules",
     "fengqiao.documents",
+    "fengqiao.console",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fengqiao.console.context.console",
             ],
         },
     },

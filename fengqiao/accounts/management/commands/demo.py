@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fengqiao.accounts.models import Role, RoleAssignment, User
+from fengqiao.console.demo import populate_console_demo
 from fengqiao.regions.demo import build_demo_territory
 from fengqiao.regions.models import Region
 
@@ -19,6 +20,7 @@ DEMO_LOGINS = [
     ("demo_handler", Role.HANDLER, "620102000000", True),
     ("demo_mediator", Role.MEDIATOR, "620102001000", True),
     ("demo_leader", Role.LEADER, "620000000000", False),
+    ("demo_regionadmin", Role.REGION_ADMIN, "620102000000", True),
     ("demo_sysadmin", Role.SYSTEM_ADMIN, "620000000000", True),
     ("demo_secadmin", Role.SECURITY_ADMIN, "620000000000", True),
     ("demo_auditadmin", Role.AUDIT_ADMIN, "620000000000", True),
@@ -33,6 +35,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._territory()
             self._logins()
+            populate_console_demo()
         self.stdout.write(
             self.style.WARNING("演示账号（仅供演示，生产环境不会创建任何默认账号）：")
         )
