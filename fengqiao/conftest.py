@@ -5,11 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from fengqiao.accounts.models import Role, User
 from fengqiao.audit import triggers
+from fengqiao.core import crypto
 from fengqiao.testing import Territory, build_territory, make_user
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_sm4_key() -> None:
+    """Tests run with DEBUG off, where a key is mandatory: use a fixed test-only key."""
+    if not settings.SM4_KEY:
+        settings.SM4_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+        crypto.provider.cache_clear()
 
 
 @pytest.fixture
@@ -40,6 +50,24 @@ def outsider(territory: Territory) -> User:
 @pytest.fixture
 def auditor(territory: Territory) -> User:
     return make_user("auditor", Role.AUDIT_ADMIN, territory.province)
+
+
+@pytest.fixture
+def county_admin(territory: Territory) -> User:
+    """区域管理员 of 城关区: administers accounts and business roles there only."""
+    return make_user("county_admin", Role.REGION_ADMIN, territory.county)
+
+
+@pytest.fixture
+def system_admin(territory: Territory) -> User:
+    """系统管理员 of 兰州市: accounts, no audit read, no business data."""
+    return make_user("system_admin", Role.SYSTEM_ADMIN, territory.city)
+
+
+@pytest.fixture
+def security_admin(territory: Territory) -> User:
+    """安全管理员 of 兰州市: unlocks accounts, no audit read, no business data."""
+    return make_user("security_admin", Role.SECURITY_ADMIN, territory.city)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from fengqiao.api import api, register_routers
 from fengqiao.core import views as core_views
@@ -9,5 +9,6 @@ register_routers()
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("api/v1/", api.urls),
+    path("accounts/", include("fengqiao.accounts.urls")),
     path("internal-admin/", admin.site.urls),
 ]
