@@ -162,6 +162,15 @@ def do_grant_role(
             data={"role": role},
             target=user,
         )
+    duplicate = RoleAssignment.objects.filter(user=user, role=role, region=region, unit=unit)
+    if duplicate.exists():
+        raise ActionError(
+            409,
+            "该用户已有相同的授权。",
+            "The user already holds this role here.",
+            code="duplicate",
+            target=user,
+        )
     try:
         with transaction.atomic():
             assignment = RoleAssignment.objects.create(

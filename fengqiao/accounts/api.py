@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from fengqiao.accounts import policy
@@ -171,7 +171,7 @@ def list_users(request: HttpRequest, q: str = "") -> QuerySet[User]:
 
 
 @router.post("/users", response={201: UserCreatedOut}, summary="创建账号")
-def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, UserCreatedOut]:
+def create_user(request: HttpRequest, payload: UserIn) -> Status[dict[str, object]]:
     user, password = do_create_user(
         username=payload.username,
         full_name=payload.full_name,
@@ -180,7 +180,7 @@ def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, UserCreated
         actor=request_user(request),
     )
     created = _user(request, user.pk)
-    return 201, UserCreatedOut(user=UserOut.from_orm(created), one_time_password=password)
+    return Status(201, {"user": created, "one_time_password": password})
 
 
 @router.get("/users/{user_id}", response=UserOut, summary="账号详情")
@@ -189,7 +189,7 @@ def get_user(request: HttpRequest, user_id: int) -> User:
 
 
 @router.post("/users/{user_id}/roles", response={201: AssignmentOut}, summary="授予角色")
-def grant_role(request: HttpRequest, user_id: int, payload: GrantIn) -> tuple[int, RoleAssignment]:
+def grant_role(request: HttpRequest, user_id: int, payload: GrantIn) -> Status[RoleAssignment]:
     assignment = do_grant_role(
         _user(request, user_id),
         role=payload.role.value,
@@ -199,11 +199,11 @@ def grant_role(request: HttpRequest, user_id: int, payload: GrantIn) -> tuple[in
         expires_at=payload.expires_at,
         actor=request_user(request),
     )
-    return 201, assignment
+    return Status(201, assignment)
 
 
 @router.delete("/users/{user_id}/roles/{assignment_id}", response={204: None}, summary="撤销角色")
-def revoke_role(request: HttpRequest, user_id: int, assignment_id: int) -> tuple[int, None]:
+def revoke_role(request: HttpRequest, user_id: int, assignment_id: int) -> Status[None]:
     user = _user(request, user_id)
     assignment = get_object_or_404(
         RoleAssignment.objects.select_related("user", "region", "unit__region"),
@@ -211,7 +211,7 @@ def revoke_role(request: HttpRequest, user_id: int, assignment_id: int) -> tuple
         user=user,
     )
     do_revoke_role(assignment, actor=request_user(request))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/users/{user_id}/unlock", response=UserOut, summary="解锁账号")
