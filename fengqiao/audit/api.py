@@ -5,8 +5,6 @@
 /api/v1/pii/unmask  one field of one registered object, with a reason, in act scope.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 
