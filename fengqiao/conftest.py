@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 
 from fengqiao.accounts.models import Role, User
 from fengqiao.audit import triggers
@@ -20,6 +21,13 @@ def _test_sm4_key() -> None:
     if not settings.SM4_KEY:
         settings.SM4_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
         crypto.provider.cache_clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher() -> Iterator[None]:
+    """PBKDF2 with a million iterations costs ~0.3 s per hash; tests only need a hash."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
