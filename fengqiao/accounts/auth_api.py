@@ -43,6 +43,10 @@ def login_failed() -> ApiError:
 
 @router.post("/login", auth=None, response=LoginOut, summary="登录")
 def login(request: HttpRequest, payload: LoginIn) -> LoginOut:
+    # No session yet, hence no CSRF token: insisting on JSON keeps cross-site forms (which
+    # cannot send application/json without a CORS preflight) from signing a victim in.
+    if request.content_type != "application/json":
+        raise ApiError(415, "请以 JSON 格式提交。", "Send the credentials as application/json.")
     user = do_login(request, username=payload.username, password=payload.password)
     if user is None:
         raise login_failed()

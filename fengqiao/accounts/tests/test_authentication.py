@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -57,6 +58,23 @@ def test_login_success_starts_a_session_and_is_audited(client: Client, grid_work
     assert client.get("/api/v1/accounts/me").json()["username"] == "grid_worker"
     entry = AuditEntry.objects.get(action="login.success")
     assert entry.actor_id == grid_worker.pk and entry.object_id == str(grid_worker.pk)
+
+
+def test_login_accepts_json_only(client: Client, grid_worker: User) -> None:
+    # A cross-site form can send JSON-looking text/plain without a preflight.
+    body = json.dumps({"username": "grid_worker", "password": PASSWORD})
+    plain = client.post("/api/v1/auth/login", body, content_type="text/plain")
+    assert plain.status_code == 415
+    assert client.get("/api/v1/accounts/me").status_code == 401
+
+
+def test_control_characters_are_encoded_in_the_audit_log(grid_worker: User) -> None:
+    # AUD-10: a forged log line cannot be smuggled in through a header.
+    client = Client(HTTP_USER_AGENT="ok\r\nFAKE audit line <script>")
+    login(client, "grid_worker", PASSWORD)
+    entry = AuditEntry.objects.get(action="login.success")
+    assert "\r" not in entry.user_agent and "\n" not in entry.user_agent
+    assert entry.user_agent.startswith("ok\\x0d\\x0aFAKE")
 
 
 def test_five_failures_lock_the_account_for_thirty_minutes(

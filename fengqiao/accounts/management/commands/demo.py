@@ -19,6 +19,7 @@ DEMO_LOGINS = [
     ("demo_handler", Role.HANDLER, "620102000000", True),
     ("demo_mediator", Role.MEDIATOR, "620102001000", True),
     ("demo_leader", Role.LEADER, "620000000000", False),
+    ("demo_regionadmin", Role.REGION_ADMIN, "620102000000", True),
     ("demo_sysadmin", Role.SYSTEM_ADMIN, "620000000000", True),
     ("demo_secadmin", Role.SECURITY_ADMIN, "620000000000", True),
     ("demo_auditadmin", Role.AUDIT_ADMIN, "620000000000", True),
@@ -58,12 +59,12 @@ class Command(BaseCommand):
 
     def _logins(self) -> None:
         for username, role, code, can_act in DEMO_LOGINS:
+            region = Region.objects.get(code=code)
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User.objects.create_user(username=username, password=settings.DEMO_PASSWORD)
+                user = User.objects.create_user(
+                    username=username, password=settings.DEMO_PASSWORD, region=region
+                )
             RoleAssignment.objects.get_or_create(
-                user=user,
-                role=role,
-                region=Region.objects.get(code=code),
-                defaults={"can_act": can_act},
+                user=user, role=role, region=region, defaults={"can_act": can_act}
             )
