@@ -154,3 +154,13 @@ def test_every_admin_action_is_visible_to_the_auditor(
         ("role.revoke", county_admin.pk),
         ("login.unlock", security_admin.pk),
     } <= seen
+
+
+@pytest.mark.parametrize("persona", ["system_admin", "security_admin"])
+def test_system_and_security_admins_see_no_business_data(
+    client: Client, request: pytest.FixtureRequest, territory: Territory, persona: str
+) -> None:
+    client.force_login(request.getfixturevalue(persona))
+    assert items(client.get("/api/v1/regions/")) == []
+    assert client.get(f"/api/v1/regions/{territory.town.pk}").status_code == 404
+    assert client.get("/api/v1/accounts/users").status_code == 200  # their own job
