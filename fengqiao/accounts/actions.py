@@ -32,6 +32,7 @@ from fengqiao.regions.models import Region
 from fengqiao.units.models import Unit
 
 ONE_TIME_PASSWORD_LENGTH = 16
+USERNAME_MAX_LENGTH = 150
 
 
 def one_time_password() -> str:
@@ -50,12 +51,14 @@ def one_time_password() -> str:
 
 def _check_username(username: str) -> None:
     try:
+        if not 1 <= len(username) <= USERNAME_MAX_LENGTH:
+            raise ValidationError("length")
         UnicodeUsernameValidator()(username)
     except ValidationError:
         raise ActionError(
             400,
-            "登录名只能包含字母、数字和 @/./+/-/_ 字符。",
-            "Login IDs may contain only letters, digits and @/./+/-/_.",
+            f"登录名须为 1–{USERNAME_MAX_LENGTH} 个字母、数字或 @/./+/-/_ 字符。",
+            f"Login IDs are 1–{USERNAME_MAX_LENGTH} letters, digits or @/./+/-/_.",
             code="invalid",
             field="username",
         ) from None
@@ -73,7 +76,13 @@ def _new_user(
     user = User(username=username, region=region, unit=unit, must_change_password=True)
     user.first_name = full_name[:150]
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same login ID, created concurrently
+        raise ActionError(
+            409, "登录名已被使用。", "This login ID is taken.", code="taken", field="username"
+        ) from None
     return user, password
 
 
@@ -107,11 +116,10 @@ def do_create_user(
 
 
 @transaction.atomic
-def do_bootstrap_admin(
-    *, username: str, role: str, region: Region, actor: None = None
-) -> tuple[User, str]:
+def do_bootstrap_admin(*, username: str, role: str, region: Region) -> tuple[User, str]:
     """AUTH-01: the server operator creates a 等保 administrator from the command line
-    (`fengqiao create-admin`); the only way to create the first holder of each such role."""
+    (`fengqiao create-admin`); the only way to create the first holder of each such role.
+    There is no signed-in actor: the audit rows say `via: cli`."""
     if role not in ADMIN_ROLES:
         raise ActionError(400, "只能创建三类管理员。", "Only the three admin roles.", field="role")
     _check_username(username)
@@ -126,8 +134,8 @@ def do_bootstrap_admin(
     return user, password
 
 
-def _refuse_grant(exc_status: int, check: policy.GrantCheck, target: User) -> ActionError:
-    return ActionError(exc_status, check.detail, check.detail_en, code=check.code, target=target)
+def _refuse_grant(check: policy.GrantCheck, target: User) -> ActionError:
+    return ActionError(403, check.detail, check.detail_en, code=check.code, target=target)
 
 
 @refusals_audited("role.grant")
@@ -150,7 +158,7 @@ def do_grant_role(
         raise ActionError(404, "未找到。", "Not found.", code="out_of_scope", target=user)
     check = policy.check_grant(actor, user, role=role, region=region, unit=unit)
     if not check.allowed:
-        raise _refuse_grant(403, check, user)
+        raise _refuse_grant(check, user)
     held = RoleAssignment.objects.filter(user=user).values_list("role", flat=True)
     conflict = sod_conflict(held, role, strict=settings.FENGQIAO_SOD_STRICT)
     if conflict is not None:
@@ -216,7 +224,7 @@ def do_revoke_role(assignment: RoleAssignment, *, actor: User) -> None:
         actor, user, role=assignment.role, region=assignment.region, unit=assignment.unit
     )
     if not check.allowed:
-        raise _refuse_grant(403, check, user)
+        raise _refuse_grant(check, user)
     data = {"user": user.pk, "role": assignment.role, "region": assignment.region.code}
     object_id = str(assignment.pk)
     assignment.delete()

@@ -273,6 +273,10 @@ def test_create_admin_refuses_bad_input(territory: Territory) -> None:
     call_command("create_admin", "a1", role="audit_admin", region="620000000000", stdout=StringIO())
     with pytest.raises(CommandError, match="登录名已被使用"):
         call_command("create_admin", "A1", role="audit_admin", region="620000000000")
+    with pytest.raises(CommandError, match="登录名须为"):
+        call_command("create_admin", "x" * 151, role="system_admin", region="620000000000")
+    # The refused commands created nothing.
+    assert User.objects.count() == 1
 
 
 def test_login_page_flow(client: Client, grid_worker: User) -> None:
