@@ -192,3 +192,17 @@ def test_only_grids_take_part(territory: Territory) -> None:
     """A village boundary covering the point is not an answer: the lookup is point → grid."""
     actions.do_set_boundary(territory.village, boundary=square(0, 0, 10, 10), actor=None)
     assert not geo.locate(5, 5).inside
+
+
+def test_snapshot_is_reused_until_something_changes(drawn: Territory) -> None:
+    first = geo._current()
+    assert geo._current() is first  # one signature query, no rebuild
+    geo.invalidate()
+    second = geo._current()
+    assert second is not first and second.signature == first.signature
+    actions.do_set_boundary(drawn.grid_a1, boundary=square(0, 0, 2, 2), actor=None)
+    third = geo._current()
+    assert third.signature != second.signature
+    # a snapshot never changes under a reader
+    assert [s.code for s in second.shapes] == [s.code for s in third.shapes]
+    assert second.shapes[0].geometry.bounds == (0.0, 0.0, 1.0, 1.0)
