@@ -147,7 +147,9 @@ def test_worker_edit_phone_is_validated_and_never_logged(
     worker = GridWorker.objects.get(pk=workers.chief_a1.pk)
     assert worker.phone == "13511112222" and worker.status == GridWorkerStatus.LEAVE
     entry = AuditEntry.objects.get(action="grid_worker.update")
-    assert entry.data["phone_changed"] is True
+    assert entry.actor_id == town_admin.pk
+    assert entry.data["fields"] == ["phone", "status"]  # 专职 did not change
+    assert entry.data["phone"] == "135****2222"
     assert "13511112222" not in str(entry.data) and "13912345678" not in str(entry.data)
 
 
@@ -155,8 +157,10 @@ def test_worker_edit_blank_phone_keeps_the_number(
     territory: Territory, town_admin: User, workers: Workers
 ) -> None:
     url = reverse("console:worker_edit", args=[workers.chief_a1.pk])
-    _client(town_admin).post(url, {"status": "active", "phone": ""})
+    response = _client(town_admin).post(url, {"status": "active", "is_full_time": "on"})
+    assert response.status_code == 302
     assert GridWorker.objects.get(pk=workers.chief_a1.pk).phone == "13912345678"
+    assert not AuditEntry.objects.filter(action="grid_worker.update").exists()  # nothing changed
 
 
 def test_quick_status_by_htmx_returns_the_panel(

@@ -6,6 +6,8 @@ edits are plain POST forms with the CSRF token; everything out of the subtree is
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -26,11 +28,7 @@ from fengqiao.console.access import (
     get_administered_worker,
     require_roles,
 )
-from fengqiao.console.actions import (
-    do_update_grid_worker,
-    do_update_region_attributes,
-    editable_fields,
-)
+from fengqiao.console.actions import do_update_region_attributes, editable_fields
 from fengqiao.console.forms import (
     RegionEditForm,
     RegionFilterForm,
@@ -39,6 +37,7 @@ from fengqiao.console.forms import (
     WorkerStatusForm,
 )
 from fengqiao.core.pii import mask_phone
+from fengqiao.regions.actions import do_update_grid_worker
 from fengqiao.regions.models import GridWorker, Region
 
 PAGE_SIZE = 50
@@ -174,11 +173,12 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "console/manage/worker_detail.html", _worker_context(worker))
 
 
-def _worker_actor_region(user: User, worker: GridWorker) -> str:
-    grid = worker.grids.order_by("code").first()
-    if grid is None:
-        return ""
-    return covering_region_code(user, grid.path, ADMIN_ROLES_FOR_REGIONS)
+def _save_worker(worker: GridWorker, user: User, wanted: dict[str, Any]) -> GridWorker:
+    """Hand only the fields that really change to the regions action (one audit row)."""
+    changes = {name: value for name, value in wanted.items() if getattr(worker, name) != value}
+    if not changes:
+        return worker
+    return do_update_grid_worker(worker, actor=user, changes=changes)
 
 
 @require_roles(ADMIN_ROLES_FOR_REGIONS)
@@ -189,16 +189,13 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"status": worker.status, "is_full_time": worker.is_full_time}
     form = WorkerEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        do_update_grid_worker(
-            worker,
-            actor=user,
-            changes={
-                "status": form.cleaned_data["status"],
-                "is_full_time": form.cleaned_data["is_full_time"],
-            },
-            phone=form.cleaned_data["phone"],
-            actor_region=_worker_actor_region(user, worker),
-        )
+        wanted = {
+            "status": form.cleaned_data["status"],
+            "is_full_time": form.cleaned_data["is_full_time"],
+        }
+        if form.cleaned_data["phone"] is not None:
+            wanted["phone"] = form.cleaned_data["phone"]
+        _save_worker(worker, user, wanted)
         messages.success(request, _("已保存网格员 %(number)s 的修改。") % {"number": worker.number})
         return redirect("console:worker_detail", pk=worker.pk)
     context = {
@@ -218,12 +215,7 @@ def worker_status(request: HttpRequest, pk: int) -> HttpResponse:
     worker = get_administered_worker(user, pk)
     form = WorkerStatusForm(request.POST)
     if form.is_valid():
-        worker = do_update_grid_worker(
-            worker,
-            actor=user,
-            changes={"status": form.cleaned_data["status"]},
-            actor_region=_worker_actor_region(user, worker),
-        )
+        worker = _save_worker(worker, user, {"status": form.cleaned_data["status"]})
     if not _is_htmx(request):
         return redirect("console:worker_detail", pk=worker.pk)
     context = _worker_context(worker)

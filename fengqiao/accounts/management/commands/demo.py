@@ -20,7 +20,6 @@ DEMO_LOGINS = [
     ("demo_handler", Role.HANDLER, "620102000000", True),
     ("demo_mediator", Role.MEDIATOR, "620102001000", True),
     ("demo_leader", Role.LEADER, "620000000000", False),
-    ("demo_regionadmin", Role.REGION_ADMIN, "620102000000", True),
     ("demo_sysadmin", Role.SYSTEM_ADMIN, "620000000000", True),
     ("demo_secadmin", Role.SECURITY_ADMIN, "620000000000", True),
     ("demo_auditadmin", Role.AUDIT_ADMIN, "620000000000", True),
@@ -35,12 +34,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._territory()
             self._logins()
-            populate_console_demo()
+            extra_logins = populate_console_demo()
         self.stdout.write(
             self.style.WARNING("演示账号（仅供演示，生产环境不会创建任何默认账号）：")
         )
         for username, role, code, _ in DEMO_LOGINS:
             self.stdout.write(f"  {username:<16} {Role(role).label:<10} {code}")
+        for username, label, code in extra_logins:
+            self.stdout.write(f"  {username:<16} {label:<10} {code}")
         self.stdout.write(f"  密码：{settings.DEMO_PASSWORD}")
 
     def _territory(self) -> None:
