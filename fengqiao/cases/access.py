@@ -35,9 +35,12 @@ def get_case_for_user(user: User, pk: int, *, act: bool = False) -> Case:
     return case
 
 
-def redacts_complainants(case: Case, user: User) -> bool:
-    """AC-10: users of the unit complained about never see who complained."""
-    return case.respondent_unit_id is not None and case.respondent_unit_id in user_unit_ids(user)
+def redacts_complainants(case: Case, user: User, units: set[int] | None = None) -> bool:
+    """AC-10: users of the unit complained about never see who complained. Pass the user's
+    `user_unit_ids` when presenting many cases, to ask the database once."""
+    if case.respondent_unit_id is None:
+        return False
+    return case.respondent_unit_id in (user_unit_ids(user) if units is None else units)
 
 
 def unit_may_serve(unit: Unit, region: Region) -> bool:

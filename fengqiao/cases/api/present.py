@@ -63,8 +63,8 @@ def caller_label(case: Case, *, withhold: bool) -> str:
     return " ".join(part for part in (out.name, out.phone) if part)
 
 
-def list_out(case: Case, user: User | None) -> s.CaseListOut:
-    withhold = user is not None and redacts_complainants(case, user)
+def list_out(case: Case, user: User | None, units: set[int] | None = None) -> s.CaseListOut:
+    withhold = user is not None and redacts_complainants(case, user, units)
     return s.CaseListOut(
         id=case.pk,
         receipt_no=case.receipt_no,

@@ -22,7 +22,7 @@ from fengqiao.cases.api import routers
 from fengqiao.cases.api import schemas as s
 from fengqiao.cases.api.present import detail_out, list_out
 from fengqiao.cases.api.validate import Errors, resolve_place
-from fengqiao.cases.models import CaseQuerySet, Party, PartyRole
+from fengqiao.cases.models import CaseQuerySet, Party, PartyRole, user_unit_ids
 from fengqiao.cases.workflow import machine_for, registered_kinds
 from fengqiao.core.pii import blind_index
 from fengqiao.units.models import Category
@@ -86,7 +86,8 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> list[s.Case
     user = request_user(request)
     qs = _with_relations(_filtered(cases_for(user), filters, request))
     ordered = qs.order_by("due_at", "-received_at", "pk")
-    return _LazyList(ordered, lambda case: list_out(case, user))  # type: ignore[return-value]
+    units = user_unit_ids(user)
+    return _LazyList(ordered, lambda case: list_out(case, user, units))  # type: ignore[return-value]
 
 
 class _LazyList:

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import pytest
+from django.db.models import F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,7 @@ from fengqiao.accounts.models import User
 from fengqiao.cases import geo
 from fengqiao.cases.models import Case, Party
 from fengqiao.cases.tests.conftest import VALID_ID, Api, Units, hotline_body
+from fengqiao.regions import geo as regions_geo
 from fengqiao.regions.models import Region
 
 URL = "/api/v1/cases/"
@@ -159,6 +161,25 @@ def test_a_point_outside_every_grid_is_refused(
     response = post(api_for(grid_worker), {**body, "latitude": "36.061", "longitude": "103.834"})
     assert response.status_code == 422
     assert fields(response)["region_code"]["message"].startswith("无法根据定位确定网格")
+
+
+def test_a_real_boundary_resolves_the_point(api_for: Any, grid_worker: User, units: Units) -> None:
+    # grid A1 gets a boundary; the point inside it resolves through regions.geo.locate
+    square = [[103.83, 36.06], [103.84, 36.06], [103.84, 36.07], [103.83, 36.07], [103.83, 36.06]]
+    Region.objects.filter(code="620102001001001").update(
+        boundary={"type": "Polygon", "coordinates": [square]}, boundary_rev=F("boundary_rev") + 1
+    )
+    regions_geo.invalidate()
+    try:
+        body = hotline_body(kind="grid_event", channel="grid_patrol", category_code="WG03")
+        del body["region_code"]
+        response = post(
+            api_for(grid_worker), {**body, "latitude": "36.065", "longitude": "103.835"}
+        )
+        assert response.status_code == 201, response.content
+        assert Case.objects.get(pk=response.json()["id"]).grid.code == "620102001001001"  # type: ignore[union-attr]
+    finally:
+        regions_geo.invalidate()
 
 
 def test_parties_are_stored_encrypted_with_blind_indexes(
