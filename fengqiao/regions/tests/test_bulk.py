@@ -154,3 +154,19 @@ def test_random_trees_build_consistently(tree: list[str], rnd: random.Random) ->
             assert by_path == by_code
         assert bulk_build(specs).total_created == 0
         transaction.set_rollback(True)
+
+
+def test_path_update_is_one_unordered_pkey_lookup_per_row() -> None:
+    """The parent-path subquery must not inherit Meta.ordering (ORDER BY code), which lets
+    PostgreSQL scan the code index once per updated row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bulk_build([spec("620000000000")])
+    Region.objects.create(code="620100000000", name="兰州市", level=2, path="",
+                          parent=Region.objects.get(code="620000000000"))  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        bulk._set_paths(Level.CITY)
+    (update,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert "ORDER BY" not in update.upper()
+    assert_consistent()
