@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -159,9 +160,6 @@ def test_random_trees_build_consistently(tree: list[str], rnd: random.Random) ->
 def test_path_update_is_one_unordered_pkey_lookup_per_row() -> None:
     """The parent-path subquery must not inherit Meta.ordering (ORDER BY code), which lets
     PostgreSQL scan the code index once per updated row."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     bulk_build([spec("620000000000")])
     Region.objects.create(code="620100000000", name="兰州市", level=2, path="",
                           parent=Region.objects.get(code="620000000000"))  # fmt: skip
