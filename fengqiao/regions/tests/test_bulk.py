@@ -137,7 +137,9 @@ def random_trees(draw: st.DrawFn) -> list[str]:
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(random_trees(), st.randoms(use_true_random=False))
 def test_random_trees_build_consistently(tree: list[str], rnd: random.Random) -> None:
