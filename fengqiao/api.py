@@ -13,6 +13,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
+from fengqiao.core.errors import ActionError
+
 api = NinjaAPI(
     title="枫桥 fengqiao API",
     version="1",
@@ -72,6 +74,14 @@ def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return api.create_response(request, exc.body, status=exc.status_code)
 
 
+@api.exception_handler(ActionError)
+def on_action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
+    """A refusal raised by an action (fengqiao.core.errors) in the same error shape."""
+    return api.create_response(
+        request, error_body(exc.detail, exc.detail_en, exc.errors), status=exc.status
+    )
+
+
 @api.get("/health", auth=None, tags=["system"], summary="健康检查")
 def health(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok"}
@@ -80,6 +90,10 @@ def health(request: HttpRequest) -> dict[str, str]:
 def register_routers() -> None:
     """Each app contributes its router here; imported once from urls.py."""
     from fengqiao.accounts.api import router as accounts_router
+    from fengqiao.accounts.auth_api import router as auth_router
+    from fengqiao.audit.api import pii_router
+    from fengqiao.audit.api import router as audit_router
+    from fengqiao.documents.api import router as documents_router
     from fengqiao.regions.api import router as regions_router
     from fengqiao.rules.api import router as rules_router
     from fengqiao.units.api import router as units_router
@@ -88,3 +102,7 @@ def register_routers() -> None:
     api.add_router("/units", units_router)
     api.add_router("/accounts", accounts_router)
     api.add_router("/rules", rules_router)
+    api.add_router("/exports", documents_router)
+    api.add_router("/auth", auth_router)
+    api.add_router("/audit", audit_router)
+    api.add_router("/pii", pii_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "fengqiao.units",
     "fengqiao.accounts",
     "fengqiao.rules",
+    "fengqiao.documents",
     "fengqiao.console",
 ]
 
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fengqiao.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fengqiao.core.middleware.RequestContextMiddleware",
@@ -118,11 +120,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
 
 # AUTH-04: lockout after repeated failures.
 LOGIN_FAILURE_LIMIT = envint("FENGQIAO_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_MINUTES = envint("FENGQIAO_LOGIN_FAILURE_WINDOW_MINUTES", 15)
 LOGIN_LOCK_MINUTES = envint("FENGQIAO_LOGIN_LOCK_MINUTES", 30)
+# AUTH-03: maximum password age in days (0 turns periodic change off).
+PASSWORD_MAX_AGE_DAYS = envint("FENGQIAO_PASSWORD_MAX_AGE_DAYS", 90)
+# SOD-02: with strict separation no administrator role is held together with a business role.
+FENGQIAO_SOD_STRICT = envbool("FENGQIAO_SOD_STRICT", "1")
+# PII-02: unmasking more than this many values per user and hour is refused (proposed default).
+PII_UNMASK_PER_HOUR = envint("FENGQIAO_PII_UNMASK_PER_HOUR", 30)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -160,6 +169,12 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Warn operators when working-day calendar coverage ends within this many days (docs/clocks.md).
 CALENDAR_COVERAGE_WARNING_DAYS = envint("FENGQIAO_CALENDAR_WARNING_DAYS", 60)
+# Background exports (fengqiao.documents): files kept for EXPORT_TTL_HOURS, a stalled job is
+# retried after EXPORT_STALE_MINUTES without progress, at most EXPORT_MAX_ATTEMPTS times.
+EXPORT_TTL_HOURS = envint("FENGQIAO_EXPORT_TTL_HOURS", 24)
+EXPORT_STALE_MINUTES = envint("FENGQIAO_EXPORT_STALE_MINUTES", 30)
+EXPORT_MAX_ATTEMPTS = envint("FENGQIAO_EXPORT_MAX_ATTEMPTS", 3)
+EXPORT_MAX_PENDING = envint("FENGQIAO_EXPORT_MAX_PENDING", 5)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("fengqiao.console.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("accounts/", include("fengqiao.accounts.urls")),
     path("internal-admin/", admin.site.urls),
 ]
 

@@ -89,14 +89,14 @@ def _worker_specs(grid_codes: list[str]) -> list[actions.WorkerSpec]:
 
 def _logins() -> None:
     for username, role, code, can_act in EXTRA_LOGINS:
+        region = Region.objects.get(code=code)
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(username=username, password=settings.DEMO_PASSWORD)
+            user = User.objects.create_user(
+                username=username, password=settings.DEMO_PASSWORD, region=region
+            )
         RoleAssignment.objects.get_or_create(
-            user=user,
-            role=role,
-            region=Region.objects.get(code=code),
-            defaults={"can_act": can_act},
+            user=user, role=role, region=region, defaults={"can_act": can_act}
         )
     for username, name in DISPLAY_NAMES.items():
         User.objects.filter(username=username, first_name="").update(first_name=name)

@@ -49,12 +49,12 @@ class Command(BaseCommand):
 
     def _logins(self) -> None:
         for username, role, code, can_act in DEMO_LOGINS:
+            region = Region.objects.get(code=code)
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User.objects.create_user(username=username, password=settings.DEMO_PASSWORD)
+                user = User.objects.create_user(
+                    username=username, password=settings.DEMO_PASSWORD, region=region
+                )
             RoleAssignment.objects.get_or_create(
-                user=user,
-                role=role,
-                region=Region.objects.get(code=code),
-                defaults={"can_act": can_act},
+                user=user, role=role, region=region, defaults={"can_act": can_act}
             )
