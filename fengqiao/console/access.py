@@ -110,5 +110,6 @@ def in_paths(region: Region, paths: list[str]) -> bool:
 def covering_region_code(user: User, path: str, roles: frozenset[str]) -> str:
     """The code of the user's assignment region that covers `path` (for the audit row)."""
     rows = RoleAssignment.objects.filter(user=user, role__in=roles).select_related("region")
-    codes = [row.region.code for row in rows if path.startswith(row.region.path)]
-    return min(codes, key=len) if codes else ""
+    covering = [row.region for row in rows if path.startswith(row.region.path)]
+    # the widest subtree: the shortest materialized path
+    return min(covering, key=lambda region: len(region.path)).code if covering else ""

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fengqiao.audit.models import Outcome
 from fengqiao.console.labels import tr
 from fengqiao.core.pii import is_valid_mobile
 from fengqiao.regions.models import GridType, GridWorkerStatus, Level, UrbanRural
@@ -112,3 +113,34 @@ class WorkerStatusForm(forms.Form):
     """The one-click status change on the worker page (sent by htmx)."""
 
     status = forms.ChoiceField(choices=GridWorkerStatus.choices)
+
+
+class AuditFilterForm(forms.Form):
+    """Search of the audit log; dates are local days, both ends included."""
+
+    action = forms.CharField(
+        label=_("事件类型"),
+        max_length=60,
+        required=False,
+        help_text=_("以“.”结尾时按前缀匹配，如 login."),
+    )
+    actor = forms.CharField(label=_("操作人登录名"), max_length=150, required=False)
+    outcome = forms.ChoiceField(label=_("结果"), required=False, choices=())
+    since = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        outcome = self.fields["outcome"]
+        assert isinstance(outcome, forms.ChoiceField)
+        outcome.choices = [("", _("全部结果")), *_choices(list(Outcome.choices))]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("截止日期不能早于起始日期。"))
+        return data

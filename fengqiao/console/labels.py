@@ -43,6 +43,27 @@ CHOICE_LABELS = (
     gettext_noop("系统管理员"),
     gettext_noop("安全管理员"),
     gettext_noop("审计管理员"),
+    # audit.Outcome
+    gettext_noop("成功"),
+    gettext_noop("失败"),
+    gettext_noop("拒绝"),
+    # accounts sign-in pages (styled by the console; labels and messages are plain literals)
+    gettext_noop("登录名"),
+    gettext_noop("密码"),
+    gettext_noop("当前密码"),
+    gettext_noop("新密码"),
+    gettext_noop("再次输入新密码"),
+    gettext_noop("两次输入的新密码不一致。"),
+    gettext_noop("登录名或密码错误，或账号暂时被锁定。"),
+    # texts of the accounts templates (fengqiao/accounts/templates/accounts/)
+    gettext_noop("登录"),
+    gettext_noop("登录工作台"),
+    gettext_noop("连续多次输错密码，账号将被暂时锁定。忘记密码请联系本级系统管理员。"),
+    gettext_noop("修改密码"),
+    gettext_noop("首次登录或密码已到期：请先修改密码，再使用系统。"),
+    gettext_noop("退出登录"),
+    gettext_noop("密码已修改"),
+    gettext_noop("新密码已生效，下次登录请使用新密码。"),
     # regions.ChangeKind
     gettext_noop("新设"),
     gettext_noop("更名"),

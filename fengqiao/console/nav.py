@@ -1,7 +1,7 @@
 """The navigation: which items each role sees. One table, so a reviewer can read it at once.
 
 An item is shown when the user holds one of its roles (None: every signed-in user). The 审计管理员
-gets only the audit items (SOD-01); the audit log page joins when the audit API lands.
+gets only the audit items (SOD-01).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("overview", _("区域概览"), "console:overview", OVERVIEW_ROLES),
     NavItem("regions", _("区划与网格管理"), "console:region_list", frozenset({Role.REGION_ADMIN})),
     NavItem("workers", _("网格员管理"), "console:worker_list", frozenset({Role.REGION_ADMIN})),
+    NavItem("audit", _("审计日志"), "console:audit_list", frozenset({Role.AUDIT_ADMIN})),
 )
 
 

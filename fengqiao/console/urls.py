@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fengqiao.console.views import home, manage, overview
+from fengqiao.console.views import audit, home, manage, overview
 
 app_name = "console"
 
@@ -21,4 +21,7 @@ urlpatterns = [
     path("console/manage/workers/<int:pk>/", manage.worker_detail, name="worker_detail"),
     path("console/manage/workers/<int:pk>/edit/", manage.worker_edit, name="worker_edit"),
     path("console/manage/workers/<int:pk>/status/", manage.worker_status, name="worker_status"),
+    path("console/audit/", audit.audit_list, name="audit_list"),
+    path("console/audit/verify/", audit.audit_verify, name="audit_verify"),
+    path("console/audit/<int:pk>/", audit.audit_detail, name="audit_detail"),
 ]

@@ -52,7 +52,10 @@ class MissingParent(ValueError):
 
 
 def _set_paths(level: int) -> None:
-    parent_path = Subquery(Region.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
+    # order_by() drops Meta.ordering: with "ORDER BY code LIMIT 1" PostgreSQL may walk the
+    # whole code index for every row (minutes for a province) instead of one pkey lookup.
+    parent = Region.objects.filter(pk=OuterRef("parent_id")).order_by()
+    parent_path = Subquery(parent.values("path")[:1])
     Region.objects.filter(level=level, path="").update(
         path=Concat(
             Coalesce(parent_path, Value("/")),

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
 
 from fengqiao.accounts.models import Role, User
+from fengqiao.audit.models import AuditEntry
 from fengqiao.console.tests.browser import (
     DESKTOP,
     PHONE,
@@ -118,6 +119,12 @@ def test_grid_worker_home_fits_a_phone(
     tab.screenshot("phone-grid-worker-home")
 
 
+def _first_audit_pk() -> int:
+    entry = AuditEntry.objects.order_by("pk").first()
+    assert entry is not None
+    return entry.pk
+
+
 @dataclass(frozen=True)
 class PageCase:
     name: str
@@ -152,6 +159,11 @@ PAGES = [
         "town_admin",
         lambda t, w: f"/console/manage/workers/{w.chief_a1.pk}/edit/",
     ),
+    PageCase("login", "anonymous", lambda t, w: "/accounts/login/"),
+    PageCase("password-change", "county_leader", lambda t, w: "/accounts/password/"),
+    PageCase("audit-list", "auditor", lambda t, w: "/console/audit/"),
+    PageCase("audit-detail", "auditor", lambda t, w: f"/console/audit/{_first_audit_pk()}/"),
+    PageCase("audit-verify", "auditor", lambda t, w: "/console/audit/verify/"),
     PageCase("forbidden-403", "auditor", lambda t, w: "/console/overview/"),
     PageCase("not-found-404", "town_admin", lambda t, w: "/console/manage/regions/999999/"),
 ]

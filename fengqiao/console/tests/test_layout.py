@@ -41,7 +41,7 @@ def test_nav_depends_on_roles(
     assert _nav(_client(grid_worker).get(home)) == ["home"]
     assert _nav(_client(county_leader).get(home)) == ["home", "overview"]
     assert _nav(_client(town_admin).get(home)) == ["home", "overview", "regions", "workers"]
-    assert _nav(_client(auditor).get(home)) == ["home"]
+    assert _nav(_client(auditor).get(home)) == ["home", "audit"]
 
 
 def test_top_bar_shows_name_role_and_scope(territory: Territory, county_leader: User) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fengqiao.regions import codes
@@ -223,6 +223,7 @@ def chains(draw: st.DrawFn) -> list[str]:
     ]
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # no timing checks
 @given(chains())
 def test_generated_chains_validate_and_link(chain: list[str]) -> None:
     for level, code in enumerate(chain, start=1):
@@ -236,6 +237,7 @@ def test_generated_chains_validate_and_link(chain: list[str]) -> None:
         assert codes.significant_prefix(code) == code[: codes.PREFIX_LENGTH[level]]
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chains(), st.integers(0, 14), st.sampled_from("0123456789"))
 def test_changing_a_digit_breaks_the_link_or_keeps_it_consistent(
     chain: list[str], position: int, digit: str
@@ -248,6 +250,7 @@ def test_changing_a_digit_breaks_the_link_or_keeps_it_consistent(
     assert linked == (mutated[:12] == village and mutated[12:] != "000")
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet="0123456789X-", max_size=16))
 def test_validation_never_crashes(text: str) -> None:
     issues = codes.validate_code(text)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from fengqiao.audit.models import AuditEntry
 from fengqiao.core.pii import blind_index
@@ -212,8 +216,6 @@ def test_grid_workers_import(territory: Territory, tmp_path: Path) -> None:
     entry = AuditEntry.objects.get(action="grid_worker.import")
     assert "13812345678" not in json.dumps(entry.data)
     # the phone is encrypted at rest
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT phone FROM regions_gridworker WHERE id = %s", [zhang.pk])
         (stored,) = cursor.fetchone()
@@ -261,3 +263,30 @@ def test_unknown_actor_is_refused(territory: Territory, tmp_path: Path) -> None:
         call_command("import_regions", "--province", "6", stdout=io.StringIO())
     with pytest.raises(CommandError, match="98"):
         call_command("import_regions", "--province", "98", stdout=io.StringIO())
+
+
+def test_console_command_exits_non_zero_without_a_traceback(tmp_path: Path) -> None:
+    """Through the real `fengqiao` entry point, a bad file gives exit code 1 and messages."""
+    bad = write(tmp_path, "bad.csv", "code\n620102001009\n")
+    env = {**os.environ, "FENGQIAO_DATA_DIR": str(tmp_path / "var")}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "fengqiao.cli",
+            "import-regions",
+            "--file",
+            str(bad),
+            "--kind",
+            "village",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "缺少必需的列：name" in done.stderr and "未导入任何数据" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout

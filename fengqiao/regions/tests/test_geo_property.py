@@ -77,7 +77,7 @@ def polygon(rect: Rect) -> dict[str, object]:
 @settings(
     max_examples=40,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(layouts(), st.lists(points, min_size=1, max_size=12))
 def test_lookup_matches_the_oracle(
@@ -107,7 +107,9 @@ def test_lookup_matches_the_oracle(
 
 @pytest.mark.django_db
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(layouts(), points, st.data())
 def test_scope_filter_matches_the_oracle(
