@@ -82,9 +82,11 @@ def register_routers() -> None:
     from fengqiao.accounts.api import router as accounts_router
     from fengqiao.cases.api import build_router as cases_router
     from fengqiao.regions.api import router as regions_router
+    from fengqiao.rules.api import router as rules_router
     from fengqiao.units.api import router as units_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/units", units_router)
     api.add_router("/accounts", accounts_router)
+    api.add_router("/rules", rules_router)
     api.add_router("/cases", cases_router())

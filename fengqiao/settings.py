@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fengqiao.regions",
     "fengqiao.units",
     "fengqiao.accounts",
+    "fengqiao.rules",
     "fengqiao.cases",
 ]
 
@@ -155,6 +156,9 @@ CRYPTO_PROVIDER = os.getenv("FENGQIAO_CRYPTO_PROVIDER", "fengqiao.core.crypto.So
 DEMO_PASSWORD = os.getenv("FENGQIAO_DEMO_PASSWORD", "Fengqiao@2026demo")
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Warn operators when working-day calendar coverage ends within this many days (docs/clocks.md).
+CALENDAR_COVERAGE_WARNING_DAYS = envint("FENGQIAO_CALENDAR_WARNING_DAYS", 60)
 
 LOGGING = {
     "version": 1,

@@ -11,3 +11,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("internal-admin/", admin.site.urls),
 ]
+
+handler500 = "fengqiao.core.views.server_error"

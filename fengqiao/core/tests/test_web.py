@@ -1,0 +1,44 @@
+"""WEB-02 headers on every response; WEB-03 error pages."""
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, override_settings
+from django.urls import path
+
+from fengqiao.accounts.models import User
+
+
+def boom(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("secret internal detail")
+
+
+urlpatterns = [path("boom/", boom)]
+handler500 = "fengqiao.core.views.server_error"
+
+
+@pytest.mark.django_db
+def test_security_headers_on_public_and_api_pages(client: Client) -> None:
+    for url in ("/", "/api/v1/health", "/api/v1/docs", "/no-such-page/"):
+        response = client.get(url)
+        csp = response["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "http" not in csp  # no external host is ever allowed
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_not_cached(client: Client) -> None:
+    client.force_login(User.objects.create_user("someone", password="x"))
+    assert client.get("/")["Cache-Control"] == "no-store"
+
+
+@override_settings(ROOT_URLCONF=__name__, DEBUG=False)
+def test_server_error_page_has_request_id_and_no_traceback() -> None:
+    client = Client(raise_request_exception=False)
+    response = client.get("/boom/", HTTP_X_REQUEST_ID="req-12345")
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "req-12345" in body
+    assert "secret internal detail" not in body and "Traceback" not in body
