@@ -66,9 +66,11 @@ def _compute(case: _HasClock, event: str, start: datetime) -> Due | None:
     if rules is None:
         return None
     for key in _clock_keys(case, event):
-        result: Any = rules.compute_due(key=key, start=start, region=case.region)
-        if result is not None:
-            return Due(at=result.at, basis=str(result.basis))
+        try:
+            result: Any = rules.due_for(key, start, region=case.region)
+        except LookupError:  # fengqiao.rules.errors.RuleNotFound: no rule for this key
+            continue
+        return Due(at=result.due_at, basis=str(result.rule_code))
     return None
 
 
