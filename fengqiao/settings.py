@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "fengqiao.accounts",
     "fengqiao.rules",
     "fengqiao.cases",
+    "fengqiao.procedures",
+    "fengqiao.mediation",
+    "fengqiao.petitions",
 ]
 
 MIDDLEWARE = [
