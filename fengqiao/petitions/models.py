@@ -126,6 +126,15 @@ class Petition(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    about_unit = models.ForeignKey(
+        Unit,
+        verbose_name="涉及/被反映单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="统计“被反映较多的单位”（第四十一条）；检举控告类同时作为被检举单位（AC-10）",
+    )
     is_group = models.BooleanField("集体访", default=False)
     routing_mode = models.CharField(
         "转送/交办", max_length=10, choices=RoutingMode.choices, blank=True

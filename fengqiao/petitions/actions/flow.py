@@ -89,7 +89,7 @@ def check_organ(
                     "accusations: discipline inspection only",
                 )
             )
-        if case.respondent_unit_id == organ.pk:
+        if organ.pk in (case.respondent_unit_id, petition.about_unit_id):
             errors.append(
                 field_error(field_name, "不得转交被检举控告的单位", "never to the accused unit")
             )
@@ -151,6 +151,9 @@ def do_route(
         routed_at=now,
         litigation_related=litigation_related or route == ClaimRoute.LITIGATION,
     )
+    if petition_type == PetitionType.ACCUSATION and petition.about_unit_id:
+        # AC-10: from now on the engine withholds the accuser from the accused unit's users.
+        Case.objects.filter(pk=case.pk).update(respondent_unit=petition.about_unit)
     set_matter(petition, region=organ.region)
     do_stop_timer(case, REGISTER_ROUTE, at=now, actor=actor, reason=RoutingMode(mode).label)
     _start_receipt_clocks(case, actor=actor, at=now)

@@ -25,6 +25,7 @@ from fengqiao.petitions.models import (
     NoticeMode,
     Petition,
     PetitionChannel,
+    PetitionType,
 )
 from fengqiao.procedures.actions import do_start_timer
 from fengqiao.procedures.numbers import statutory_number
@@ -141,6 +142,11 @@ def do_register_petition(
     draft.channel = CASE_CHANNEL[PetitionChannel(details.channel)]
     receiver = details.received_by or bureau_for(draft.region)
     matter, seen = _matter(draft, details)
+    about = draft.respondent_unit
+    if details.petition_type != PetitionType.ACCUSATION:
+        # Only the accused is withheld from (AC-10); an organ handling a claim about its own
+        # decision needs to know who asks. The unit stays on the record for statistics.
+        draft.respondent_unit = None
     registered = do_register(draft, actor=actor)
     case = registered.case
     petition = Petition.objects.create(
@@ -149,6 +155,7 @@ def do_register_petition(
         channel=details.channel,
         petition_type=details.petition_type,
         received_by=receiver,
+        about_unit=about,
         is_group=details.is_group,
     )
     refusal = refusal_for(matter, receiver) if seen else ""

@@ -18,6 +18,7 @@ import pytest
 
 from fengqiao.accounts.models import Role, User
 from fengqiao.procedures.testing import sm4_key  # noqa: F401
+from fengqiao.regions.models import Region
 from fengqiao.testing import PASSWORD, Territory, make_user
 from fengqiao.units.models import Unit, UnitType
 
@@ -39,7 +40,7 @@ class Organs:
     accused: Unit
 
 
-def _unit(code: str, name: str, unit_type: str, region: object) -> Unit:
+def _unit(code: str, name: str, unit_type: str, region: Region) -> Unit:
     return Unit.objects.create(code=code, name=name, unit_type=unit_type, region=region)
 
 

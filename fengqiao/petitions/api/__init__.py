@@ -1,0 +1,22 @@
+"""The petitions API under /api/v1/petitions/: the public door (online submission, tracking
+by query code, rating), staff intake, reading and transitions."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+from fengqiao.api import api
+
+
+def build_router() -> Router:
+    from fengqiao.cases.api import on_case_error
+    from fengqiao.cases.errors import CaseError
+    from fengqiao.petitions.api import public, read, staff, transitions
+
+    api.exception_handler(CaseError)(on_case_error)
+    router = Router()
+    router.add_router("/public", public.router)
+    router.add_router("", staff.router)
+    router.add_router("", read.router)
+    router.add_router("", transitions.router)
+    return router
