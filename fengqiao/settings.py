@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "fengqiao.procedures",
     "fengqiao.mediation",
     "fengqiao.petitions",
+    "fengqiao.documents",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,12 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Warn operators when working-day calendar coverage ends within this many days (docs/clocks.md).
 CALENDAR_COVERAGE_WARNING_DAYS = envint("FENGQIAO_CALENDAR_WARNING_DAYS", 60)
+# Background exports (fengqiao.documents): files kept for EXPORT_TTL_HOURS, a stalled job is
+# retried after EXPORT_STALE_MINUTES without progress, at most EXPORT_MAX_ATTEMPTS times.
+EXPORT_TTL_HOURS = envint("FENGQIAO_EXPORT_TTL_HOURS", 24)
+EXPORT_STALE_MINUTES = envint("FENGQIAO_EXPORT_STALE_MINUTES", 30)
+EXPORT_MAX_ATTEMPTS = envint("FENGQIAO_EXPORT_MAX_ATTEMPTS", 3)
+EXPORT_MAX_PENDING = envint("FENGQIAO_EXPORT_MAX_PENDING", 5)
 
 LOGGING = {
     "version": 1,

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fengqiao.accounts.models import Role, RoleAssignment, User
-from fengqiao.regions.models import Level, Region
-from fengqiao.regions.tree import create_region
+from fengqiao.regions.demo import build_demo_territory
+from fengqiao.regions.models import Region
 
 DEMO_LOGINS = [
     ("demo_grid", Role.GRID_WORKER, "620102001001001", True),
@@ -41,20 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  密码：{settings.DEMO_PASSWORD}")
 
     def _territory(self) -> None:
-        chain = [
-            ("620000000000", "甘肃省", Level.PROVINCE),
-            ("620100000000", "兰州市", Level.CITY),
-            ("620102000000", "城关区", Level.COUNTY),
-            ("620102001000", "酒泉路街道", Level.TOWNSHIP),
-            ("620102001001", "秦安路社区居委会", Level.VILLAGE),
-            ("620102001001001", "秦安路社区第一网格", Level.GRID),
-        ]
-        parent: Region | None = None
-        for code, name, level in chain:
-            existing = Region.objects.filter(code=code).first()
-            parent = existing or create_region(
-                code=code, name=name, level=level, parent=parent, source="demo"
-            )
+        build_demo_territory(self.stdout)
 
     def _logins(self) -> None:
         for username, role, code, can_act in DEMO_LOGINS:
