@@ -1,18 +1,28 @@
-"""The 调解协议书's contents as plain data (rule 25), in the shape of the documents app's
-`MediationAgreementData` (field for field), so the document layer renders it without reading
-models. The signing copy carries the parties' full names and addresses: who may fetch it is
-decided by the API (the mediating body and the region's operators) and every fetch is audited.
+"""The 调解协议书 (rule 25) as a `fengqiao.documents` document: the agreement's contents become
+a `MediationAgreementData`, the documents app's template lays it out, its renderers make the
+.docx and .pdf (with the embedded CJK font). Nothing is rendered here.
+
+Personal information on the printed copy: the parties' names and addresses are printed in full
+(the agreement must identify them); phones are masked and ID numbers left out. Who may fetch it
+is decided by the API (the mediating body and the region's operators), and every fetch is audited.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import replace
 
 from django.utils import timezone
 
 from fengqiao.cases.models import PartyRole, PartyType
-from fengqiao.mediation.models import Agreement, MediatorAssignment
+from fengqiao.core.pii import mask_phone
+from fengqiao.documents.kinds.mediation import (
+    Copies,
+    MediationAgreementData,
+    Party,
+    mediation_agreement,
+)
+from fengqiao.documents.model import Document
+from fengqiao.mediation.models import Agreement, AgreementForm, MediatorAssignment
 
 COPIES_SOURCE = "人民调解法 第二十九条（domain-rules 规则25）"
 ROLE_WORDS = {
@@ -22,55 +32,20 @@ ROLE_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class AgreementParty:
-    name: str
-    role: str
-    contact: str = ""
-    address: str = ""
-    id_number: str = ""
-    representative: str = ""
-
-
-@dataclass(frozen=True)
-class AgreementCopies:
-    count: int
-    source: str = COPIES_SOURCE
-
-
-@dataclass(frozen=True)
-class AgreementData:
-    """Mirrors `fengqiao.documents.kinds.mediation.MediationAgreementData`."""
-
-    number: str
-    committee: str
-    parties: list[AgreementParty]
-    facts: str
-    disputed_points: str
-    responsibility: str
-    terms: list[str]
-    performance_manner: str
-    performance_deadline: date | str
-    copies: AgreementCopies
-    signed_on: date
-    performance_place: str = ""
-    mediators: list[str] = field(default_factory=list)
-    oral: bool = False
-
-
-def agreement_data(agreement: Agreement) -> AgreementData:
-    """The agreement as the document prints it (full party details: the signing copy)."""
+def agreement_data(agreement: Agreement) -> MediationAgreementData:
+    """The agreement as the document prints it."""
     case = agreement.case
     parties = [
-        AgreementParty(
+        Party(
             name=p.name,
             role=ROLE_WORDS.get(PartyRole(p.role), "当事人"),
-            contact=p.phone,
+            contact=mask_phone(p.phone),
             address=p.address,
-            id_number=p.id_number if p.party_type == PartyType.PERSON else "",
             representative="" if p.party_type == PartyType.PERSON else "（法定代表人）",
         )
-        for p in case.parties.filter(role__in=[PartyRole.COMPLAINANT, PartyRole.RESPONDENT])
+        for p in case.parties.filter(
+            role__in=[PartyRole.COMPLAINANT, PartyRole.RESPONDENT]
+        ).order_by("pk")
     ]
     mediators = [
         row.mediator.name
@@ -79,7 +54,7 @@ def agreement_data(agreement: Agreement) -> AgreementData:
         .order_by("-presiding", "pk")
     ]
     signed = agreement.effective_at or agreement.reached_at
-    return AgreementData(
+    return MediationAgreementData(
         number=agreement.number,
         committee=agreement.org.name,
         parties=parties,
@@ -88,10 +63,17 @@ def agreement_data(agreement: Agreement) -> AgreementData:
         responsibility=agreement.responsibility,
         terms=agreement.term_list,
         performance_manner=agreement.performance_manner,
-        performance_deadline=agreement.performance_deadline or "协议生效后",
-        copies=AgreementCopies(count=agreement.copies),
+        performance_deadline=agreement.performance_deadline or "协议生效后即时",
+        copies=Copies(count=agreement.copies, source=COPIES_SOURCE),
         signed_on=timezone.localtime(signed).date(),
         performance_place=agreement.performance_place,
-        mediators=mediators or [""],
-        oral=agreement.form == "oral",
+        mediators=tuple(mediators) or ("",),
     )
+
+
+def agreement_document(agreement: Agreement) -> Document:
+    """The 人民调解协议书; an oral agreement prints as its written record (口头协议登记)."""
+    document = mediation_agreement(agreement_data(agreement))
+    if agreement.form == AgreementForm.ORAL:
+        document = replace(document, title="人民调解口头协议登记表")
+    return document

@@ -79,7 +79,9 @@ def dispute_table(cases: QuerySet[Case]) -> DisputeTable:
             by_source["接受委托移送调解"] += 1
         else:
             by_source["申请调解"] += 1
-    handoffs = MediationStage.objects.filter(case__in=qs, via__in=HANDOFF_VIAS).count()
+    handoffs = MediationStage.objects.filter(
+        case__in=qs, via__in=HANDOFF_VIAS, previous__isnull=False
+    ).count()
     return DisputeTable(
         rows=sorted(rows.values(), key=lambda r: r.code),
         by_source=by_source,

@@ -46,18 +46,23 @@ def sm4_key(settings: Any) -> Iterator[None]:
 
 
 class Api:
-    """A signed-in JSON client; `act` fills in the case's current version."""
+    """A signed-in JSON client; `act` fills in the case's current version. It signs in again
+    before each request: the tests travel in time, and a session idles out after 30 minutes."""
 
     def __init__(self, user: User | None) -> None:
         self.client = Client()
         self.user = user
-        if user is not None:
-            self.client.force_login(user)
+
+    def _login(self) -> None:
+        if self.user is not None:
+            self.client.force_login(self.user)
 
     def get(self, url: str, **params: Any) -> Any:
+        self._login()
         return self.client.get(url, params)
 
     def post(self, url: str, body: dict[str, Any] | None = None, **headers: str) -> Any:
+        self._login()
         return self.client.post(
             url, body or {}, content_type="application/json", headers=headers or None
         )

@@ -1,8 +1,6 @@
 """Configuration endpoints: mediation organisations and rooms, mediators (with workload), a
 court's diversion route, the provincial average wage. Lists are scoped to visible regions."""
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 from typing import Any

@@ -1,14 +1,12 @@
 """Reading disputes: the scoped list, the detail, the agreement's document data (audited),
 繁简分流 suggestions, the statistics table and a route's share settled at each step."""
 
-from __future__ import annotations
-
 from dataclasses import asdict
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
@@ -26,9 +24,10 @@ from fengqiao.mediation.actions.agreement import current_agreement
 from fengqiao.mediation.api import schemas as s
 from fengqiao.mediation.api.access import get_dispute
 from fengqiao.mediation.api.present import dispute_list_out, dispute_out
-from fengqiao.mediation.documents import agreement_data
+from fengqiao.mediation.documents import agreement_data, agreement_document
 from fengqiao.mediation.machine import DISPUTE_KINDS
 from fengqiao.mediation.models import DiversionRoute
+from fengqiao.procedures.files import document_response
 
 router = Router(tags=["mediation"])
 
@@ -82,33 +81,55 @@ def get_dispute_detail(request: HttpRequest, case_id: int) -> s.DisputeOut:
     return dispute_out(get_dispute(user, case_id), user)
 
 
-@router.get(
-    "/disputes/{case_id}/agreement",
-    response={200: dict[str, Any], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    summary="调解协议书数据（签署文本，含当事人完整信息；留痕）",
-)
-def agreement_document(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    """The signing copy's contents: only the mediating body or the region's operators; every
-    fetch leaves an audit row."""
+def _agreement_for(request: HttpRequest, case_id: int, fmt: str) -> tuple[Any, Any]:
+    """The current agreement, for the mediating body or the region's operators only; every
+    fetch (allowed or not) leaves an audit row."""
     user = request_user(request)
     case = get_dispute(user, case_id)
     agreement = current_agreement(case)
-    allowed = agreement.org_id in user_unit_ids(user, act=True) or acts_in_region(
-        user, case, CENTRE_ROLES
-    )
+    units = user_unit_ids(user, act=True)
     lead = active_lead(case)
-    allowed = allowed or (lead is not None and lead.unit_id in user_unit_ids(user, act=True))
+    allowed = (
+        agreement.org_id in units
+        or (lead is not None and lead.unit_id in units)
+        or acts_in_region(user, case, CENTRE_ROLES)
+    )
     record(
         "mediation.agreement_document",
         actor=user,
         obj=case,
         outcome="success" if allowed else "denied",
-        data={"agreement": agreement.number},
+        data={"agreement": agreement.number, "format": fmt},
         region_code=case.region.code,
     )
     if not allowed:
         raise ApiError(403, "只有承办调解组织或本区域受理人员可以查看协议书。", "Not allowed.")
-    return asdict(agreement_data(agreement))
+    return case, agreement
+
+
+@router.get(
+    "/disputes/{case_id}/agreement",
+    response={200: dict[str, Any], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="调解协议书内容（留痕）",
+)
+def agreement_json(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    _, agreement = _agreement_for(request, case_id, "json")
+    data: dict[str, Any] = asdict(agreement_data(agreement))
+    return data
+
+
+@router.get(
+    "/disputes/{case_id}/agreement.{fmt}",
+    response={403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="调解协议书 .docx / .pdf（留痕）",
+)
+def agreement_file(request: HttpRequest, case_id: int, fmt: str) -> HttpResponse:
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    case, agreement = _agreement_for(request, case_id, fmt)
+    return document_response(
+        agreement_document(agreement), fmt=fmt, filename=f"调解协议书-{case.receipt_no}"
+    )
 
 
 class TrackOptionOut(Schema):

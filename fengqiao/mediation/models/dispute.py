@@ -152,7 +152,9 @@ class MediationStage(models.Model):
 
     @property
     def is_handoff(self) -> bool:
-        return self.via in HANDOFF_VIAS
+        """Reached from another body's stage by a transfer or a diversion step (the first
+        stage of a court referral is its intake, not a hand-off)."""
+        return self.via in HANDOFF_VIAS and self.previous_id is not None
 
 
 class ChosenBy(models.TextChoices):

@@ -11,12 +11,11 @@ from fengqiao.api import api
 def build_router() -> Router:
     from fengqiao.cases.api import on_case_error
     from fengqiao.cases.errors import CaseError
-    from fengqiao.petitions.api import public, read, staff, transitions
+    from fengqiao.petitions.api import public, read, transitions
 
     api.exception_handler(CaseError)(on_case_error)
     router = Router()
     router.add_router("/public", public.router)
-    router.add_router("", staff.router)
-    router.add_router("", read.router)
+    router.add_router("", read.router)  # staff intake and reads share one router
     router.add_router("", transitions.router)
     return router

@@ -1,14 +1,12 @@
 """Reading petitions: the scoped list (accusations never shown to the accused, AC-10), the
 detail with every clock, a decision's document data (audited), the annual report's figures."""
 
-from __future__ import annotations
-
 from dataclasses import asdict
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -18,11 +16,13 @@ from fengqiao.cases.api.schemas import ErrorOut
 from fengqiao.petitions.api import schemas as s
 from fengqiao.petitions.api.access import get_petition, petitions_for
 from fengqiao.petitions.api.present import petition_list_out, petition_out
-from fengqiao.petitions.documents import decision_data
+
+# Same router as staff intake: GET and POST "/" must share one URL pattern.
+from fengqiao.petitions.api.staff import router as router  # noqa: E402
+from fengqiao.petitions.documents import decision_data, decision_document
 from fengqiao.petitions.models import Decision
 from fengqiao.petitions.report import annual_report
-
-router = Router(tags=["petitions"])
+from fengqiao.procedures.files import document_response
 
 
 class PetitionFilters(Schema):
@@ -66,37 +66,7 @@ def detail(request: HttpRequest, case_id: int) -> s.PetitionOut:
     return petition_out(get_petition(user, case_id), user)
 
 
-class ReviewRightOut(Schema):
-    days: int
-    body: str
-    source: str
-    word: str
-
-
-class DecisionDataOut(Schema):
-    title: str
-    organ: str
-    number: str
-    petitioner: str
-    matter: str
-    received_on: Any
-    channel: str
-    accepted_on: Any
-    request: str
-    facts: str
-    outcome: str
-    reasons: str
-    basis: list[str]
-    review: ReviewRightOut | None
-    decided_on: Any
-
-
-@router.get(
-    "/{case_id}/decisions/{decision_id}",
-    response={200: DecisionDataOut, 404: ErrorOut},
-    summary="信访处理（复查、复核）意见书数据（留痕）",
-)
-def decision_document(request: HttpRequest, case_id: int, decision_id: int) -> DecisionDataOut:
+def _decision(request: HttpRequest, case_id: int, decision_id: int, fmt: str) -> Decision:
     user = request_user(request)
     case = get_petition(user, case_id)
     decision = (
@@ -108,7 +78,29 @@ def decision_document(request: HttpRequest, case_id: int, decision_id: int) -> D
         "petition.decision_document",
         actor=user,
         obj=case,
-        data={"decision": decision.number},
+        data={"decision": decision.number, "format": fmt},
         region_code=case.region.code,
     )
-    return DecisionDataOut(**asdict(decision_data(decision)))
+    return decision
+
+
+@router.get(
+    "/{case_id}/decisions/{decision_id}",
+    response={200: dict[str, Any], 404: ErrorOut},
+    summary="信访处理（复查、复核）意见书内容（留痕）",
+)
+def decision_json(request: HttpRequest, case_id: int, decision_id: int) -> dict[str, Any]:
+    data: dict[str, Any] = asdict(decision_data(_decision(request, case_id, decision_id, "json")))
+    return data
+
+
+@router.get(
+    "/{case_id}/decisions/{decision_id}/document.{fmt}",
+    response={404: ErrorOut},
+    summary="信访处理（复查、复核）意见书 .docx / .pdf（留痕）",
+)
+def decision_file(request: HttpRequest, case_id: int, decision_id: int, fmt: str) -> HttpResponse:
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    decision = _decision(request, case_id, decision_id, fmt)
+    return document_response(decision_document(decision), fmt=fmt, filename=decision.number)
