@@ -29,6 +29,7 @@ from fengqiao.cases.actions import (
 )
 from fengqiao.cases.models import Case, EscalationRule, SupervisionRule
 from fengqiao.regions.models import Region
+from fengqiao.rules.calendar import WorkCalendar
 
 
 @dataclass
@@ -90,24 +91,26 @@ def _rules_by_kind() -> dict[str, list[SupervisionRule]]:
     return table
 
 
-def _target_level(case: Case, rules: list[SupervisionRule], now: datetime) -> int:
+def _target_level(
+    case: Case, rules: list[SupervisionRule], now: datetime, calendar: WorkCalendar
+) -> int:
     assert case.due_at is not None
     for rule in rules:  # highest level first
-        overdue_by = deadlines.elapsed(case.due_at, now, rule.unit, case.region)
-        if overdue_by is not None and overdue_by >= rule.overdue_by:
+        if deadlines.elapsed(case.due_at, now, rule.unit, calendar=calendar) >= rule.overdue_by:
             return rule.level
     return 0
 
 
 def raise_supervision(now: datetime) -> int:
     table = _rules_by_kind()
+    calendar = WorkCalendar.from_db()
     changed = 0
     overdue = Case.objects.filter(
         is_open=True, is_overdue=True, paused_at__isnull=True, due_at__isnull=False
     ).select_related("region", "lead_unit")
     for case in overdue:
         rules = table.get(case.kind) or table.get("", [])
-        level = _target_level(case, rules, now)
+        level = _target_level(case, rules, now, calendar)
         if level > case.supervision_level and do_raise_supervision(
             case, level=level, actor=None, reason="超期自动督办", basis=_basis(rules, level)
         ):
@@ -156,7 +159,8 @@ def run(now: datetime | None = None) -> Summary:
     summary.escalated = escalate(now)
     for name, step in _STEPS.items():
         summary.extra[name] = step(now)
-    delivery = outbox.deliver_pending(now=now)
+    # a fresh "now": the rows this run queued must be due for delivery in this run
+    delivery = outbox.deliver_pending(now=max(now, timezone.now()))
     summary.delivered, summary.failed = delivery.delivered, delivery.failed
     summary.purged_keys = do_purge_idempotency_keys(now=now, ttl_hours=conf.idempotency_ttl_hours())
     return summary

@@ -124,12 +124,8 @@ def _create_assignment(
     case: Case, draft: AssignmentDraft, *, role: str, actor: User, now: datetime
 ) -> Assignment:
     due_at, basis = draft.due_at, "派单人指定" if draft.due_at else ""
-    if due_at is None:
-        due = deadlines.due_for_assignment(case, start=now)
-        if due is not None:
-            due_at, basis = due.at, due.basis
-        elif case.due_at is not None:
-            due_at, basis = case.due_at, case.due_basis
+    if due_at is None and case.due_at is not None:
+        due_at, basis = case.due_at, case.due_basis
     assignment = Assignment.objects.create(
         case=case,
         unit=draft.unit,
@@ -203,20 +199,32 @@ def do_dispatch(
             co_units = [AssignmentDraft(unit=u) for u in suggestion.co_units]
     _validate_units(lead, co_units)
     now = timezone.now()
+    fields: dict[str, object] = {"lead_unit": lead.unit}
+    clock = None
+    if case.clock_started_at is None:
+        # e.g. 12345 orders: the work-order clock starts at dispatch (hotline.default)
+        clock = deadlines.start_clock(case, event="dispatched", at=now)
+        fields.update(clock.fields() if clock else {})
     case = move(
         case,
         "dispatch",
         actor=actor,
         version=version,
         reason=reason,
-        data={"lead": lead.unit.code, "co": [d.unit.code for d in co_units], "basis": basis},
-        fields={"lead_unit": lead.unit},
+        data={
+            "lead": lead.unit.code,
+            "co": [d.unit.code for d in co_units],
+            "basis": basis,
+            "due_at": clock.at.isoformat() if clock else None,
+        },
+        fields=fields,
     )
     lead_row = _create_assignment(case, lead, role=AssignmentRole.LEAD, actor=actor, now=now)
     for draft in co_units:
         _create_assignment(case, draft, role=AssignmentRole.CO, actor=actor, now=now)
     if case.due_at is None and lead_row.due_at is not None:
-        Case.objects.filter(pk=case.pk).update(due_at=lead_row.due_at, due_basis=lead_row.due_basis)
+        # no clock rule applies: the dispatcher's deadline for the lead unit is the case's
+        Case.objects.filter(pk=case.pk).update(due_at=lead_row.due_at, due_basis="派单人指定")
         case.refresh_from_db()
     return case
 

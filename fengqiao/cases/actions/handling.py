@@ -45,7 +45,11 @@ def do_resume(case: Case, *, actor: User, version: int | None = None) -> Case:
     data: dict[str, object] = {}
     if case.due_at is not None and case.paused_at is not None:
         new_due = deadlines.shift_for_pause(
-            case.due_at, paused_at=case.paused_at, resumed_at=now, region=case.region
+            case.due_at,
+            paused_at=case.paused_at,
+            resumed_at=now,
+            rule=case.clock_rule,
+            started_at=case.clock_started_at,
         )
         fields["due_at"] = new_due
         data = {"due_at": new_due.isoformat(), "paused_since": case.paused_at.isoformat()}
@@ -112,8 +116,9 @@ def do_approve_extension(
     require(case, "approve_extension")
     request = _pending_extension(case)
     due = new_due_at or request.requested_due_at
-    if due is None and extra is not None and case.due_at is not None:
-        due = deadlines.add_duration(case.due_at, extra[0], extra[1], case.region)
+    if due is None and case.due_at is not None:
+        amount, unit = extra if extra is not None else (None, None)
+        due = deadlines.extended_due(case.clock_rule, case.due_at, amount=amount, unit=unit)
     if due is None:
         raise Invalid(
             "请指定延期后的办理时限。",

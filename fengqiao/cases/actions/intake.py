@@ -160,9 +160,9 @@ def do_register(draft: CaseDraft, *, actor: User | None) -> Registered:
         external_ref=draft.external_ref,
         created_by=actor,
     )
-    due = deadlines.due_for_case(case, start=received_at)
-    if due is not None:
-        case.due_at, case.due_basis = due.at, due.basis[:200]
+    due = deadlines.start_clock(case, event="received", at=received_at)
+    for name, value in (due.fields() if due else {}).items():
+        setattr(case, name, value)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     case.verification_hash = code_hash(case.receipt_no, code)
     case.save()

@@ -20,6 +20,7 @@ from fengqiao.audit.models import Outcome
 from fengqiao.cases import idempotency, ratelimit
 from fengqiao.cases.actions import CaseDraft, Registered, do_callback, do_register
 from fengqiao.cases.actions.intake import code_matches
+from fengqiao.cases.api import routers
 from fengqiao.cases.api import schemas as s
 from fengqiao.cases.api.validate import citizen_draft, staff_draft
 from fengqiao.cases.errors import CaseError
@@ -28,7 +29,7 @@ from fengqiao.cases.models import AssignmentRole, Case, Satisfaction
 from fengqiao.cases.workflow import machine_for
 from fengqiao.core.pii import blind_index
 
-router = Router(tags=["cases"])
+router = routers.cases
 public = Router(tags=["cases-public"], auth=None)
 
 ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 409: s.ErrorOut, 422: s.ErrorOut}

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -18,6 +18,7 @@ from fengqiao.audit.actions import record
 from fengqiao.cases import duplicates, routing
 from fengqiao.cases.access import cases_for, get_case_for_user, redacts_complainants
 from fengqiao.cases.actions.engine import CENTRE_ROLES, acts_in_region
+from fengqiao.cases.api import routers
 from fengqiao.cases.api import schemas as s
 from fengqiao.cases.api.present import detail_out, list_out
 from fengqiao.cases.api.validate import Errors, resolve_place
@@ -26,7 +27,7 @@ from fengqiao.cases.workflow import machine_for, registered_kinds
 from fengqiao.core.pii import blind_index
 from fengqiao.units.models import Category
 
-router = Router(tags=["cases"])
+router = routers.cases
 
 
 class CaseFilters(Schema):

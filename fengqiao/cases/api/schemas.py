@@ -286,6 +286,7 @@ class CaseListOut(Schema):
     supervision_level: int
     is_overdue: bool
     due_at: datetime | None
+    due_uncertain: bool
     received_at: datetime
     closed_at: datetime | None
     resolved: bool | None
@@ -304,6 +305,7 @@ class CaseOut(CaseListOut):
     amount: Decimal | None
     flags: list[str]
     due_basis: str
+    due_warning: str
     paused_at: datetime | None
     satisfaction: str
     escalated_to: str | None

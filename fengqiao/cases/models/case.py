@@ -222,6 +222,17 @@ class Case(models.Model):
     received_at = models.DateTimeField("收到时间")
     due_at = models.DateTimeField("办理时限", null=True, blank=True)
     due_basis = models.CharField("时限依据", max_length=200, blank=True)
+    due_uncertain = models.BooleanField("时限待核实", default=False)
+    due_warning = models.CharField("时限提示", max_length=300, blank=True)
+    clock_rule = models.ForeignKey(
+        "rules.ClockRule",
+        verbose_name="时限规则",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    clock_started_at = models.DateTimeField("起算时间", null=True, blank=True)
     is_overdue = models.BooleanField("超期", default=False)
     overdue_at = models.DateTimeField("超期时间", null=True, blank=True)
     paused_at = models.DateTimeField("暂停计时于", null=True, blank=True)

@@ -11,6 +11,7 @@ Handlers belong to a unit and hold no region scope: they see only what their uni
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.test import Client
 
@@ -25,6 +27,7 @@ from fengqiao.accounts.models import Role, User
 from fengqiao.cases.models import Case
 from fengqiao.core.crypto import provider
 from fengqiao.testing import PASSWORD, Territory, make_user
+from fengqiao.rules.models import ClockRule
 from fengqiao.units.models import CatalogueEntry, CatalogueVersion, Category, Unit, UnitType
 
 VALID_ID = "11010519491231002X"  # GB 11643 example number, check digit X
@@ -61,8 +64,22 @@ def _attachment_dir(settings: Any, tmp_path: Any) -> None:
     settings.CASES_ATTACHMENT_DIR = str(tmp_path / "attachments")
 
 
+def ensure_reference_data() -> None:
+    """Transactional tests (here and in other apps) end with a flush that also removes the
+    rows data migrations shipped: load them again when they are missing."""
+    if Category.objects.filter(code="RX0501").exists() and ClockRule.objects.exists():
+        return
+    for module in (
+        "fengqiao.cases.migrations.0002_taxonomies",
+        "fengqiao.cases.migrations.0003_sweep_rules",
+        "fengqiao.rules.migrations.0002_national_clock_rules",
+    ):
+        importlib.import_module(module).load(django_apps, None)
+
+
 @pytest.fixture
 def units(territory: Territory) -> Units:
+    ensure_reference_data()
     env = Unit.objects.create(
         name="城关区生态环境分局",
         code="ENV-620102",
