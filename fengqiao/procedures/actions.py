@@ -226,7 +226,12 @@ def sync_case_due(case: Case) -> None:
         .first()
     )
     due_at, basis = (first.due_at, first.basis[:200]) if first else (None, "")
-    values: dict[str, Any] = {"due_at": due_at, "due_basis": basis}
+    values: dict[str, Any] = {
+        "due_at": due_at,
+        "due_basis": basis,
+        "due_uncertain": bool(first and first.uncertain),
+        "due_warning": " ".join(first.warnings)[:300] if first else "",
+    }
     if due_at != case.due_at:
         values.update(is_overdue=False, overdue_at=None)
     Case.objects.filter(pk=case.pk).update(**values)
