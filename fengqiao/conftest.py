@@ -5,11 +5,29 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.test import TransactionTestCase, override_settings
 
 from fengqiao.accounts.models import Role, User
 from fengqiao.audit import triggers
+from fengqiao.core import crypto
 from fengqiao.testing import Territory, build_territory, make_user
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_sm4_key() -> None:
+    """Tests run with DEBUG off, where a key is mandatory: use a fixed test-only key."""
+    if not settings.SM4_KEY:
+        settings.SM4_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+        crypto.provider.cache_clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher() -> Iterator[None]:
+    """PBKDF2 with a million iterations costs ~0.3 s per hash; tests only need a hash."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
@@ -42,15 +60,34 @@ def auditor(territory: Territory) -> User:
     return make_user("auditor", Role.AUDIT_ADMIN, territory.province)
 
 
-@pytest.fixture(autouse=True)
-def _audit_triggers_allow_flush(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Transactional tests end with a table flush, which the append-only triggers refuse:
-    lift them for the flush only, and put them back before the next test."""
-    marker = request.node.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")):
-        yield
-        return
-    request.getfixturevalue("transactional_db")
-    triggers.install(connection)
+@pytest.fixture
+def county_admin(territory: Territory) -> User:
+    """区域管理员 of 城关区: administers accounts and business roles there only."""
+    return make_user("county_admin", Role.REGION_ADMIN, territory.county)
+
+
+@pytest.fixture
+def system_admin(territory: Territory) -> User:
+    """系统管理员 of 兰州市: accounts, no audit read, no business data."""
+    return make_user("system_admin", Role.SYSTEM_ADMIN, territory.city)
+
+
+@pytest.fixture
+def security_admin(territory: Territory) -> User:
+    """安全管理员 of 兰州市: unlocks accounts, no audit read, no business data."""
+    return make_user("security_admin", Role.SECURITY_ADMIN, territory.city)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_triggers_allow_flush() -> Iterator[None]:
+    """Transactional tests (and live_server) end with a table flush, which the append-only
+    triggers refuse: lift them around that flush only, so every test runs with them in place."""
+    original = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
+
+    def teardown(self: TransactionTestCase) -> None:
+        with triggers.suspended(connection):
+            original(self)
+
+    setattr(TransactionTestCase, "_fixture_teardown", teardown)  # noqa: B010
     yield
-    triggers.remove(connection)
+    setattr(TransactionTestCase, "_fixture_teardown", original)  # noqa: B010

@@ -51,11 +51,12 @@ INSTALLED_APPS = [
     "fengqiao.units",
     "fengqiao.accounts",
     "fengqiao.rules",
+    "fengqiao.documents",
+    "fengqiao.console",
     "fengqiao.cases",
     "fengqiao.procedures",
     "fengqiao.mediation",
     "fengqiao.petitions",
-    "fengqiao.documents",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fengqiao.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fengqiao.core.middleware.RequestContextMiddleware",
@@ -84,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fengqiao.console.context.console",
             ],
         },
     },
@@ -121,11 +124,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
 
 # AUTH-04: lockout after repeated failures.
 LOGIN_FAILURE_LIMIT = envint("FENGQIAO_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_MINUTES = envint("FENGQIAO_LOGIN_FAILURE_WINDOW_MINUTES", 15)
 LOGIN_LOCK_MINUTES = envint("FENGQIAO_LOGIN_LOCK_MINUTES", 30)
+# AUTH-03: maximum password age in days (0 turns periodic change off).
+PASSWORD_MAX_AGE_DAYS = envint("FENGQIAO_PASSWORD_MAX_AGE_DAYS", 90)
+# SOD-02: with strict separation no administrator role is held together with a business role.
+FENGQIAO_SOD_STRICT = envbool("FENGQIAO_SOD_STRICT", "1")
+# PII-02: unmasking more than this many values per user and hour is refused (proposed default).
+PII_UNMASK_PER_HOUR = envint("FENGQIAO_PII_UNMASK_PER_HOUR", 30)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

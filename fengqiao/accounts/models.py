@@ -3,7 +3,12 @@ the assignment's region subtree, with separate view and act scopes (style-anchor
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -29,6 +34,31 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMI
 BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
 
 
+class SodConflict(models.TextChoices):
+    """Why a role may not be added to a user's existing roles (SOD-02)."""
+
+    SECOND_ADMIN_ROLE = "second_admin_role", "同一用户不得兼任两个管理员角色"
+    ADMIN_AND_BUSINESS = "admin_and_business", "管理员角色不得与业务角色兼任"
+
+
+def sod_conflict(held: Iterable[str], role: str, *, strict: bool) -> SodConflict | None:
+    """SOD-02: adding `role` to the roles `held` (expired ones included) breaks separation of
+    duties? Two of the three 等保 administrator roles never; with `strict` (the setting
+    FENGQIAO_SOD_STRICT, on by default) an administrator role never joins a business role."""
+    held = set(held)
+    if role in ADMIN_ROLES and held & {r.value for r in ADMIN_ROLES if r != role}:
+        return SodConflict.SECOND_ADMIN_ROLE
+    if role in ADMIN_ROLES and role in held:
+        # The database allows one administrator assignment per user (one_admin_role_per_user).
+        return SodConflict.SECOND_ADMIN_ROLE
+    if strict and (
+        (role in ADMIN_ROLES and held & BUSINESS_ROLES)
+        or (role in BUSINESS_ROLES and held & ADMIN_ROLES)
+    ):
+        return SodConflict.ADMIN_AND_BUSINESS
+    return None
+
+
 class User(AbstractUser):
     """An official's account. Login IDs are unique regardless of case (AUTH-01)."""
 
@@ -45,6 +75,16 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="members",
     )
+    # The region the account belongs to: it decides which administrators see the account
+    # (together with the regions of its role assignments), see accounts/scope.py.
+    region = models.ForeignKey(
+        Region,
+        verbose_name="所属区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "用户"
@@ -55,6 +95,21 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def is_locked(self, now: datetime) -> bool:
+        """AUTH-04: locked until `locked_until` after too many failed logins."""
+        return self.locked_until is not None and self.locked_until > now
+
+    def needs_password_change(self, now: datetime) -> bool:
+        """AUTH-01/03: a one-time or reset password, or one older than the maximum age."""
+        if self.must_change_password:
+            return True
+        max_age = settings.PASSWORD_MAX_AGE_DAYS
+        return bool(
+            max_age
+            and self.password_changed_at is not None
+            and now - self.password_changed_at > timedelta(days=max_age)
+        )
 
 
 class RoleAssignment(models.Model):
@@ -98,3 +153,15 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} @ {self.region.code}"
+
+    def is_active_at(self, now: datetime) -> bool:
+        return self.expires_at is None or self.expires_at > now
+
+    def clean(self) -> None:
+        """Model validation of SOD-02 (the actions check it too and audit the refusal)."""
+        held = RoleAssignment.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
+        conflict = sod_conflict(
+            held.values_list("role", flat=True), self.role, strict=settings.FENGQIAO_SOD_STRICT
+        )
+        if conflict is not None:
+            raise ValidationError({"role": conflict.label}, code=conflict.value)

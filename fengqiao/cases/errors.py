@@ -1,26 +1,32 @@
 """Refusals raised by case actions, each with a bilingual message and an HTTP status.
 
 An action raises these for conditions only the database can decide (a race, a state that
-moved, a rule of the workflow); the API turns them into `ApiError` responses.
+moved, a rule of the workflow). They are the project's `ActionError`
+(`fengqiao/core/errors.py`), so `fengqiao/api.py` answers them in the standard error shape;
+their `errors` list names the field, the current state and the allowed actions.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from fengqiao.core.errors import ActionError
 
-class CaseError(Exception):
-    """Base refusal: `status` is the HTTP status the API answers with."""
 
-    status = 409
+class CaseError(ActionError):
+    """Base refusal: `http_status` is the status the API answers with (409 by default)."""
+
+    http_status = 409
 
     def __init__(
         self, detail: str, detail_en: str, errors: list[dict[str, Any]] | None = None
     ) -> None:
-        super().__init__(detail_en)
-        self.detail = detail
-        self.detail_en = detail_en
-        self.errors = errors or []
+        super().__init__(self.http_status, detail, detail_en, audit=False)
+        self._errors = errors or []
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return self._errors
 
 
 class TransitionRefused(CaseError):
@@ -66,13 +72,13 @@ class ConcurrentUpdate(CaseError):
 class NotAllowed(CaseError):
     """The actor may see the case but may not perform this action on it."""
 
-    status = 403
+    http_status = 403
 
 
 class Invalid(CaseError):
     """The request is well-formed but breaks a rule of the case (a field-level 422)."""
 
-    status = 422
+    http_status = 422
 
 
 def field_error(field: str, message: str, message_en: str) -> dict[str, Any]:

@@ -138,6 +138,17 @@ class KeyValueTable:
         return rows
 
 
+def form_widths(total: float, per_row: int, caption: float, label: float) -> list[float]:
+    """Column widths of a KeyValueTable from the natural caption and label widths: the caption
+    takes at most a fifth of the row and a label at most 45 % of its pair (longer text wraps),
+    so a value column always keeps room."""
+    caption = min(caption, total / 5)
+    slot = (total - caption) / per_row
+    label = min(label, slot * 0.45)
+    widths = [caption] if caption else []
+    return widths + [label, slot - label] * per_row
+
+
 @dataclass(frozen=True)
 class Column:
     """A table column; a column with children is a header group spanning them."""

@@ -46,6 +46,7 @@ from fengqiao.documents.model import (
     Paragraph,
     SignatureBlock,
     Spacer,
+    form_widths,
     header_cells,
 )
 from fengqiao.documents.text import NumberFormat, display_width, format_cell, format_date
@@ -358,8 +359,7 @@ class _Renderer:
         char = size * MM_PER_PT
         caption_w = (display_width(block.caption) / 2 + 1.5) * char if block.caption else 0.0
         label_w = (label_chars + 1.2) * char
-        value_w = (self.page.body_width_mm - caption_w - block.per_row * label_w) / block.per_row
-        widths = ([caption_w] if caption_w else []) + [label_w, value_w] * block.per_row
+        widths = form_widths(self.page.body_width_mm, block.per_row, caption_w, label_w)
         table = self._table(len(rows), widths)
         offset = 1 if block.caption else 0
         for r, row in enumerate(rows):

@@ -37,6 +37,7 @@ from fengqiao.documents.model import (
     Paragraph,
     SignatureBlock,
     Spacer,
+    form_widths,
     header_cells,
 )
 from fengqiao.documents.text import (
@@ -277,8 +278,7 @@ class _Renderer:
         labels = [item.label for row in rows for item in row]
         label_w = max(self.pdf.get_string_width(label) for label in labels) + 4
         caption_w = self.pdf.get_string_width(table.caption) + 6 if table.caption else 0.0
-        value_w = (self.width - caption_w - table.per_row * label_w) / table.per_row
-        widths = ([caption_w] if caption_w else []) + [label_w, value_w] * table.per_row
+        widths = form_widths(self.width, table.per_row, caption_w, label_w)
         line_h = size * MM_PER_PT * 1.6
         with self.pdf.table(
             col_widths=widths,

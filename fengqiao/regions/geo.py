@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import shapely
@@ -59,15 +59,18 @@ class Located:
         return len(self.candidates) > 1
 
 
-@dataclass
-class _Index:
-    signature: tuple[int, ...] = ()
-    shapes: list[GridShape] = field(default_factory=list)
-    tree: STRtree | None = None
+@dataclass(frozen=True)
+class _Snapshot:
+    """An immutable tree and its shapes; swapped whole, so a reader never sees a half-built
+    index while another thread rebuilds."""
+
+    signature: tuple[int, ...]
+    shapes: tuple[GridShape, ...]
+    tree: STRtree
 
 
 _lock = threading.Lock()
-_index = _Index()
+_snapshot: _Snapshot | None = None
 
 
 def check_geometry(geometry: Any) -> str:
@@ -97,32 +100,32 @@ def _signature() -> tuple[int, ...]:
 
 def invalidate() -> None:
     """Forget the cached tree (called by every action that changes a grid boundary)."""
+    global _snapshot
     with _lock:
-        _index.signature = ()
+        _snapshot = None
 
 
-def _current() -> _Index:
+def _current() -> _Snapshot:
+    global _snapshot
     signature = _signature()
     with _lock:
-        if _index.signature == signature and _index.tree is not None:
-            return _index
-        shapes = [
+        if _snapshot is not None and _snapshot.signature == signature:
+            return _snapshot
+        shapes = tuple(
             GridShape(pk, code, path, grid_type == GridType.DEDICATED, shape(boundary))
             for pk, code, path, grid_type, boundary in _grids().values_list(
                 "pk", "code", "path", "grid_type", "boundary"
             )
-        ]
-        _index.shapes = shapes
-        _index.tree = STRtree([s.geometry for s in shapes])
-        _index.signature = signature
-        return _index
+        )
+        _snapshot = _Snapshot(signature, shapes, STRtree([s.geometry for s in shapes]))
+        return _snapshot
 
 
 def locate(lon: float, lat: float, *, within: Sequence[str] | None = None) -> Located:
     """The grid at (lon, lat); `within` restricts the answer to grids under those paths
     (the caller's scope), so a grid out of scope is answered as "outside" (AC-02)."""
     index = _current()
-    if index.tree is None or not index.shapes:
+    if not index.shapes:
         return Located(None)
     point = Point(lon, lat)
     # shapely evaluates predicate(point, tree geometry): "point covered_by grid".

@@ -36,3 +36,16 @@ def test_audit_rolls_back_with_the_business_change() -> None:
         record("case.create")
         raise RuntimeError("business write failed")
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_test_leaves_the_triggers_in_place_a() -> None:
+    record("first")
+
+
+@pytest.mark.django_db
+def test_a_transactional_test_leaves_the_triggers_in_place_b() -> None:
+    """Runs after the transactional test above: the triggers must still refuse updates."""
+    record("second")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET action = 'x'")

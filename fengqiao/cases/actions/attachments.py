@@ -17,7 +17,7 @@ from fengqiao.cases.models import Attachment, Case
 class TooLarge(CaseError):
     """The upload is over the size limit (413)."""
 
-    status = 413
+    http_status = 413
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from fengqiao.api import api, error_body
-from fengqiao.cases.errors import CaseError
 from fengqiao.cases.ratelimit import RateLimited
-
-
-def on_case_error(request: HttpRequest, exc: CaseError) -> HttpResponse:
-    return api.create_response(
-        request, error_body(exc.detail, exc.detail_en, exc.errors), status=exc.status
-    )
 
 
 def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
@@ -30,7 +23,6 @@ def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
 def build_router() -> Router:
     from fengqiao.cases.api import files, intake, read, transitions  # noqa: F401
 
-    api.exception_handler(CaseError)(on_case_error)
     api.exception_handler(RateLimited)(on_rate_limited)
     router = Router()
     router.add_router("/public", intake.public)

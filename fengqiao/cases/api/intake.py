@@ -23,7 +23,6 @@ from fengqiao.cases.actions.intake import code_matches
 from fengqiao.cases.api import routers
 from fengqiao.cases.api import schemas as s
 from fengqiao.cases.api.validate import citizen_draft, staff_draft
-from fengqiao.cases.errors import CaseError
 from fengqiao.cases.idempotency import HEADER
 from fengqiao.cases.models import AssignmentRole, Case, Satisfaction
 from fengqiao.cases.workflow import machine_for
@@ -217,15 +216,12 @@ def public_rate(request: HttpRequest, payload: s.RateIn) -> s.PublicCaseOut:
             "Choose satisfied, basic or dissatisfied.",
             [{"field": "satisfaction", "message": "取值无效", "message_en": "invalid choice"}],
         )
-    try:
-        case = do_callback(
-            case,
-            actor=None,
-            satisfaction=payload.satisfaction,
-            resolved=payload.resolved,
-            note_text=payload.comment,
-            citizen=True,
-        )
-    except CaseError as exc:
-        raise ApiError(exc.status, exc.detail, exc.detail_en, exc.errors) from exc
+    case = do_callback(
+        case,
+        actor=None,
+        satisfaction=payload.satisfaction,
+        resolved=payload.resolved,
+        note_text=payload.comment,
+        citizen=True,
+    )
     return _public_view(case)

@@ -26,8 +26,8 @@ from django.test import Client
 from fengqiao.accounts.models import Role, User
 from fengqiao.cases.models import Case
 from fengqiao.core.crypto import provider
-from fengqiao.testing import PASSWORD, Territory, make_user
 from fengqiao.rules.models import ClockRule
+from fengqiao.testing import PASSWORD, Territory, make_user
 from fengqiao.units.models import CatalogueEntry, CatalogueVersion, Category, Unit, UnitType
 
 VALID_ID = "11010519491231002X"  # GB 11643 example number, check digit X

@@ -66,7 +66,7 @@ def test_photo_upload_strips_exif_and_downloads_as_attachment(
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Type"] == "image/jpeg"
-    assert b"".join(download.streaming_content) == saved  # type: ignore[attr-defined]
+    assert b"".join(download.streaming_content) == saved
     assert api.case(case_id)["attachments"][0]["id"] == row.pk
 
 

@@ -37,9 +37,9 @@ def test_possible_duplicates_for_the_intake_screen(
     near = api.create(description=NOISE, latitude="36.060000", longitude="103.830000").json()["id"]
     api.create(description="路灯不亮已经一周", category_code="RX0402")  # other category
     api.create(description="秦安路工地夜间施工噪声扰民到凌晨", region_code="620102001001002")
-    far = api.create(
-        description=NOISE, latitude="36.100000", longitude="103.900000"
-    ).json()["id"]  # same text, 8 km away
+    far = api.create(description=NOISE, latitude="36.100000", longitude="103.900000").json()[
+        "id"
+    ]  # same text, 8 km away
 
     draft = {
         "description": "秦安路12号工地夜里施工噪声扰民",

@@ -52,7 +52,9 @@ def test_no_unmasked_id_or_phone_anywhere(
     assert created.status_code == 201, created.content
     case_id = created.json()["id"]
     operator.act(case_id, "accept")
-    operator.act(case_id, "dispatch", {"lead": {"unit_id": units.env.pk, "task": f"联系 {PHONE_A}"}})
+    operator.act(
+        case_id, "dispatch", {"lead": {"unit_id": units.env.pk, "task": f"联系 {PHONE_A}"}}
+    )
     env.act(case_id, "sign")
     env.act(case_id, "start")
     env.act(case_id, "reply", {"reply": f"已联系 {PHONE_A}，身份证 {ID_A}", "resolved": True})
@@ -83,7 +85,9 @@ def test_no_unmasked_id_or_phone_anywhere(
 
     assert_clean(caplog.text, "log lines")
     for entry in AuditEntry.objects.all():
-        assert_clean(json.dumps(entry.data, ensure_ascii=False) + entry.reason, f"audit {entry.action}")
+        assert_clean(
+            json.dumps(entry.data, ensure_ascii=False) + entry.reason, f"audit {entry.action}"
+        )
     for row in CaseTransition.objects.all():
         # the timeline keeps what officials typed; the API masks it (checked above)
         assert_clean(json.dumps(row.data, ensure_ascii=False), f"timeline data {row.action}")

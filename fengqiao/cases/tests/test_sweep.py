@@ -30,8 +30,7 @@ from fengqiao.regions.models import Level
 def snapshot() -> dict[str, Any]:
     """Everything a sweep may change, to compare two runs."""
     tables: list[type[Model]] = [Case, CaseTransition, Outbox, Notification, AuditEntry]
-    rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in tables}
-    return rows
+    return {m.__name__: list(m._default_manager.order_by("pk").values()) for m in tables}
 
 
 def run_twice(moment: Any) -> sweep.Summary:
@@ -81,7 +80,9 @@ def test_overdue_supervision_and_escalation_step_by_step(
     ]  # fmt: skip
     supervise = case.transitions.filter(action="supervise").first()
     assert supervise is not None and "宜兴" in supervise.data["basis"]
-    assert Notification.objects.filter(topic="case.escalated", recipient=f"region:{territory.city.code}").exists()
+    assert Notification.objects.filter(
+        topic="case.escalated", recipient=f"region:{territory.city.code}"
+    ).exists()
 
 
 def test_red_risk_is_escalated_at_once(api_for: Any, town_operator: User, units: Units) -> None:
@@ -142,7 +143,9 @@ class Broken:
         raise ConnectionError("短信网关不可用")
 
 
-def test_failed_delivery_backs_off(api_for: Any, town_operator: User, units: Units, settings: Any) -> None:
+def test_failed_delivery_backs_off(
+    api_for: Any, town_operator: User, units: Units, settings: Any
+) -> None:
     settings.CASES_OUTBOX_BACKEND = "fengqiao.cases.tests.test_sweep.Broken"
     api_for(town_operator).create()
     summary = sweep.run()
@@ -154,7 +157,9 @@ def test_failed_delivery_backs_off(api_for: Any, town_operator: User, units: Uni
     assert sweep.run().failed == 0
 
 
-def test_logging_backend(api_for: Any, town_operator: User, units: Units, settings: Any, caplog: Any) -> None:
+def test_logging_backend(
+    api_for: Any, town_operator: User, units: Units, settings: Any, caplog: Any
+) -> None:
     settings.CASES_OUTBOX_BACKEND = "fengqiao.cases.outbox.LoggingBackend"
     api_for(town_operator).create()
     with caplog.at_level("INFO", logger="fengqiao.cases.outbox"):
@@ -162,7 +167,9 @@ def test_logging_backend(api_for: Any, town_operator: User, units: Units, settin
     assert "case.registered" in caplog.text
 
 
-def test_expired_idempotency_keys_are_purged(api_for: Any, town_operator: User, units: Units) -> None:
+def test_expired_idempotency_keys_are_purged(
+    api_for: Any, town_operator: User, units: Units
+) -> None:
     api_for(town_operator).create()
     assert IdempotencyKey.objects.count() == 1
     key = IdempotencyKey.objects.get()

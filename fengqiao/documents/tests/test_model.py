@@ -20,6 +20,7 @@ from fengqiao.documents.model import (
     KeyValue,
     KeyValueTable,
     PageSetup,
+    form_widths,
     header_cells,
     header_depth,
     leaf_columns,
@@ -161,3 +162,19 @@ def test_break_lines_keeps_text_and_obeys_kinsoku(text: str, width: int) -> None
             # a closing mark opens a line only when the previous line could not give one up
             assert line[0] not in NO_LINE_START or len(previous) <= 1
             assert previous[-1][-1:] not in NO_LINE_END or len(previous) <= 1
+
+
+@given(
+    total=st.floats(50, 300),
+    per_row=st.integers(1, 4),
+    caption=st.floats(0, 400),
+    label=st.floats(0, 400),
+)
+def test_form_widths_always_leave_room_for_values(
+    total: float, per_row: int, caption: float, label: float
+) -> None:
+    widths = form_widths(total, per_row, caption, label)
+    assert sum(widths) == pytest.approx(total)
+    values = widths[-1::-2][:per_row]
+    assert all(value >= 0.55 * (total * 0.8) / per_row - 1e-6 for value in values)
+    assert all(width >= 0 for width in widths)

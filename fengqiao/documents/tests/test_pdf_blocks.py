@@ -153,3 +153,10 @@ def test_metadata_holds_no_personal_information() -> None:
     assert info is not None
     assert info.title == "人民调解协议书" and info.creator == "fengqiao"
     assert samples.PARTY_A not in str(dict(info)) and samples.PARTY_B not in str(dict(info))
+
+
+def test_a_very_long_label_still_leaves_room_for_its_value() -> None:
+    """Regression (found by the random-document test): a label wider than its pair."""
+    form = KeyValueTable(items=[KeyValue("0", "甲"), KeyValue("很长的标签" * 6, "乙")], per_row=2)
+    text = re.sub(r"\s+", "", "".join(pages_text(render_pdf(Document(title="t", blocks=[form])))))
+    assert "很长的标签" * 6 in text and "乙" in text

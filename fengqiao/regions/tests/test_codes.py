@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -252,3 +254,57 @@ def test_validation_never_crashes(text: str) -> None:
     assert all(issue.message for issue in issues)
     if codes.level_of(text) is None:
         assert codes.errors(issues)
+
+
+@pytest.mark.parametrize(
+    ("table", "segment", "make"),
+    [
+        (codes.CITY_PAIR_RANGES, "city", lambda n: f"62{n:02d}00000000"),
+        (codes.COUNTY_PAIR_RANGES, "county", lambda n: f"6201{n:02d}000000"),
+        (codes.TOWNSHIP_SEGMENT_RANGES, "township", lambda n: f"620102{n:03d}000"),
+        (codes.VILLAGE_SEGMENT_RANGES, "village", lambda n: f"620102001{n:03d}"),
+    ],
+)
+def test_every_segment_value_is_classified_by_its_table(
+    table: tuple[codes.SegmentRange, ...], segment: str, make: Callable[[int], str]
+) -> None:
+    """Exhaustive: each value 1–99 (pairs) or 1–999 (segments) gets exactly the finding its
+    table row says: none, a warning, or (outside every row) the table's out-of-range finding."""
+    top = 99 if segment in ("city", "county") else 999
+    warn_only = segment in ("city", "county")
+    for value in range(1, top + 1):
+        code = make(value)
+        found = [i for i in codes.validate_code(code) if i.key == f"{segment}_range"]
+        entry = codes.find_range(table, value)
+        if entry is None:
+            expected = Severity.WARNING if warn_only else Severity.ERROR
+            assert [i.severity for i in found] == [expected], code
+        elif entry.severity is None:
+            assert found == [], code
+        else:
+            assert [i.severity for i in found] == [entry.severity], code
+
+
+def test_every_listed_province_is_valid_and_others_are_not() -> None:
+    for pair in range(1, 100):
+        code = f"{pair:02d}0000000000"
+        assert codes.is_valid(code) == (f"{pair:02d}" in codes.PROVINCE_CODES), code
+
+
+def test_messages_name_the_code_and_are_chinese() -> None:
+    for code in ("620102001600", "620000001000", "62010200100"):
+        for issue in codes.validate_code(code):
+            assert issue.message.endswith("。")
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in issue.message)
+            assert issue.source
+
+
+def test_code_error_lists_only_errors() -> None:
+    error = codes.CodeError(
+        "x",
+        [
+            codes.CodeIssue(Severity.WARNING, "w", "提醒。"),
+            codes.CodeIssue(Severity.ERROR, "e", "错误。"),
+        ],
+    )
+    assert str(error) == "错误。" and error.code == "x" and len(error.issues) == 2

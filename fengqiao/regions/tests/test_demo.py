@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.management import call_command
 from shapely.geometry import shape
 
+from fengqiao.accounts.management.commands.demo import DEMO_LOGINS
+from fengqiao.accounts.models import RoleAssignment
 from fengqiao.regions import codes, demo, geo
 from fengqiao.regions.models import GridAssignment, GridType, GridWorker, Level, Region
 
@@ -78,9 +81,12 @@ def test_build_demo_territory_is_complete_and_idempotent() -> None:
     assert school.grid is not None and school.grid.code == "620102001001009"
     assert not geo.locate(100.0, 30.0).inside
 
-    # running it again changes nothing
+    # running it again, through `fengqiao demo`, changes nothing and creates the logins
     again = io.StringIO()
-    demo.build_demo_territory(again)
+    call_command("demo", stdout=again)
     assert "新建 0 个，已存在 19225 个" in again.getvalue()
+    for username, _, code, _ in DEMO_LOGINS:
+        assignment = RoleAssignment.objects.get(user__username=username)
+        assert assignment.region.code == code
     assert Region.objects.filter(level=Level.GRID).count() == 24
     assert GridWorker.objects.count() == 36

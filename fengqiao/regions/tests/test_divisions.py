@@ -14,6 +14,7 @@ from fengqiao.regions import codes, divisions
 from fengqiao.regions.bulk import NodeSpec, bulk_build
 from fengqiao.regions.divisions import SOURCE_MCA, SOURCE_NBS
 from fengqiao.regions.models import Level, Region
+from fengqiao.testing import Territory
 
 # Gansu after the import, per level: (from MCA, NBS-only statistical units).
 GANSU = {
@@ -184,3 +185,91 @@ def test_bulk_build_reports_differences_without_rewriting() -> None:
     result = bulk_build([*specs[:1], NodeSpec("620100000000", "金城市", 2, "620000000000")])
     assert result.unchanged == 1 and result.differing == ["620100000000"]
     assert Region.objects.get(code="620100000000").name == "兰州市"
+
+
+@pytest.fixture(scope="module")
+def gansu_plan() -> divisions.DivisionPlan:
+    return divisions.plan_divisions("62")
+
+
+def test_plan_is_closed_unique_and_valid(gansu_plan: divisions.DivisionPlan) -> None:
+    specs = gansu_plan.specs
+    by_code = {spec.code: spec for spec in specs}
+    assert len(by_code) == len(specs) == 19225
+    assert gansu_plan.notes == []
+    warnings: Counter[str] = Counter()
+    for spec in specs:
+        assert spec.parent_code is None or spec.parent_code in by_code, spec
+        parent = by_code[spec.parent_code] if spec.parent_code else None
+        assert parent is None or parent.level < spec.level
+        issues = codes.validate_code(
+            spec.code, level=spec.level, parent=spec.parent_code, name=spec.name
+        )
+        assert not codes.errors(issues), (spec, issues)
+        warnings.update(issue.key for issue in issues)
+    # the documented tolerances, and nothing else (docs/regions.md §1)
+    assert warnings == {"village_range": 107, "name_kind": 6, "county_zero": 1}
+    # specs come in level order, so parents are always built first
+    assert [spec.level for spec in specs] == sorted(spec.level for spec in specs)
+
+
+def test_plan_matching_is_one_to_one(gansu_plan: divisions.DivisionPlan) -> None:
+    townships = [s for s in gansu_plan.specs if s.level == Level.TOWNSHIP]
+    admin_codes = [s.fields["admin_code"] for s in townships if s.fields.get("admin_code")]
+    assert len(admin_codes) == len(set(admin_codes)) == 1356
+    assert gansu_plan.matched_renumbered == 527
+    mca = {code for code, _, _ in divisions.load_mca("62")[4]}
+    assert set(admin_codes) == mca
+    # a matched township stays in the city of its MCA code (moves only within a city)
+    for spec in townships:
+        admin = spec.fields.get("admin_code")
+        if admin:
+            assert spec.code[:4] == admin[:4], spec
+
+
+def test_plan_without_villages_keeps_the_same_township_codes(
+    gansu_plan: divisions.DivisionPlan,
+) -> None:
+    lean = divisions.plan_divisions("62", with_villages=False)
+    full = {s.code: s for s in gansu_plan.specs if s.level <= Level.TOWNSHIP}
+    assert {s.code: s for s in lean.specs} == full
+
+
+@pytest.mark.django_db
+def test_import_on_top_of_existing_data(territory: Territory) -> None:
+    """Hand-made nodes with the real codes are kept and the real data attach under them; a
+    node whose name differs is reported, not rewritten."""
+    Region.objects.filter(pk=territory.town.pk).update(name="酒泉路（旧名）")
+    output = run_import("--no-villages")
+    assert "已存在且一致：5" in output  # 甘肃省, 兰州市, 城关区, 七里河区, 西园街道
+    assert "已存在但名称或上级不同" in output and "620102001000" in output
+    assert Region.objects.get(pk=territory.town.pk).name == "酒泉路（旧名）"
+    # the test grids are untouched and the new townships hang under the existing county
+    assert Region.objects.get(pk=territory.grid_a1.pk).path == territory.grid_a1.path
+    county = Region.objects.get(pk=territory.county.pk)
+    new_town = Region.objects.get(code="620102002000")
+    assert new_town.parent == county and new_town.path == f"{county.path}{new_town.pk}/"
+    assert Region.objects.filter(level=Level.TOWNSHIP).count() == 1404
+
+
+@pytest.mark.django_db
+def test_command_prints_sources_and_progress() -> None:
+    output = run_import("--no-villages")
+    lines = output.splitlines()
+    assert lines[0] == "读取区划数据（省级代码 62）…"
+    assert "  县级：民政部 86，仅统计用 2" in lines
+    assert "  乡镇按名称匹配后采用统计用代码（与民政部代码不同）：527" in lines
+    assert "  层级 4：新建 1404 个" in lines
+    assert lines[-1] == "  乡镇（街道）：1404（其中仅统计用 48）"
+
+
+def test_other_provinces_have_no_village_slice() -> None:
+    assert divisions.load_nbs("11") is None
+    plan = divisions.plan_divisions("64")  # 宁夏: MCA levels 1–4 only
+    assert plan.count(Level.VILLAGE) == 0
+    assert plan.count(Level.CITY) == 5
+    assert all(spec.fields["source"] == SOURCE_MCA for spec in plan.specs)
+    assert all(
+        not codes.errors(codes.validate_code(s.code, level=s.level, parent=s.parent_code))
+        for s in plan.specs
+    )

@@ -158,3 +158,51 @@ def test_locate_api_rejects_bad_coordinates(
     assert client.get("/api/v1/regions/locate").status_code == 422
     client.logout()
     assert client.get("/api/v1/regions/locate?lat=1&lon=1").status_code == 401
+
+
+def test_multipolygon_and_holes(territory: Territory) -> None:
+    ring = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]
+    hole = [[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]]
+    donut = {"type": "Polygon", "coordinates": [ring, hole]}
+    actions.do_set_boundary(territory.grid_a1, boundary=donut, actor=None)
+    two = {
+        "type": "MultiPolygon",
+        "coordinates": [
+            [[[10, 10], [11, 10], [11, 11], [10, 11], [10, 10]]],
+            [[[12, 10], [13, 10], [13, 11], [12, 11], [12, 10]]],
+        ],
+    }
+    actions.do_set_boundary(territory.grid_a2, boundary=two, actor=None)
+    assert geo.locate(0.5, 0.5).grid == territory.grid_a1
+    assert geo.locate(2, 2).grid is None  # in the hole
+    assert geo.locate(1, 2).grid == territory.grid_a1  # on the hole's edge
+    assert geo.locate(12.5, 10.5).grid == territory.grid_a2
+    assert geo.locate(11.5, 10.5).grid is None  # between the two parts
+
+
+def test_demo_flag_is_stored(territory: Territory) -> None:
+    actions.do_set_boundary(
+        territory.grid_a1, boundary=square(0, 0, 1, 1), actor=None, is_demo=True
+    )
+    grid = Region.objects.get(pk=territory.grid_a1.pk)
+    assert grid.boundary_is_demo and grid.boundary_rev == 1
+
+
+def test_only_grids_take_part(territory: Territory) -> None:
+    """A village boundary covering the point is not an answer: the lookup is point → grid."""
+    actions.do_set_boundary(territory.village, boundary=square(0, 0, 10, 10), actor=None)
+    assert not geo.locate(5, 5).inside
+
+
+def test_snapshot_is_reused_until_something_changes(drawn: Territory) -> None:
+    first = geo._current()
+    assert geo._current() is first  # one signature query, no rebuild
+    geo.invalidate()
+    second = geo._current()
+    assert second is not first and second.signature == first.signature
+    actions.do_set_boundary(drawn.grid_a1, boundary=square(0, 0, 2, 2), actor=None)
+    third = geo._current()
+    assert third.signature != second.signature
+    # a snapshot never changes under a reader
+    assert [s.code for s in second.shapes] == [s.code for s in third.shapes]
+    assert second.shapes[0].geometry.bounds == (0.0, 0.0, 1.0, 1.0)

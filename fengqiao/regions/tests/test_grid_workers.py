@@ -173,3 +173,50 @@ def test_admin_change_and_add_go_through_actions(
     assert response.status_code == 302, response.content.decode()[:2000]
     new = GridWorker.objects.get(number="W-NEW-01")
     assert new.phone == "13900000000" and not new.is_full_time
+
+
+def test_bulk_import_writes_one_audit_row_without_phones(
+    territory: Territory, workers: dict[str, GridWorker]
+) -> None:
+    entry = AuditEntry.objects.get(action="grid_worker.import")
+    assert entry.data == {"source": "test", "created": 3}
+    assert GridAssignment.objects.count() == 4
+    assert GridAssignment.objects.filter(is_chief=True).count() == 2
+
+
+def test_phone_lookup_through_the_blind_index(
+    territory: Territory, workers: dict[str, GridWorker]
+) -> None:
+    found = GridWorker.objects.filter(phone_index=blind_index(" 138 1234 5678 "))
+    assert list(found.values_list("name", flat=True)) == ["张三"]
+    assert not GridWorker.objects.filter(phone_index=blind_index("13800000000")).exists()
+
+
+def test_worker_without_phone_has_no_index(territory: Territory) -> None:
+    (worker,) = actions.do_import_grid_workers(
+        [WorkerSpec("W-NOPHONE", "无电话", "", ("620102001001002",))], actor=None, source="t"
+    )
+    worker.refresh_from_db()
+    assert worker.phone == "" and worker.phone_index == ""
+    actions.do_update_grid_worker(worker, actor=None, changes={"phone": "13811112222"})
+    actions.do_update_grid_worker(worker, actor=None, changes={"phone": ""})
+    worker.refresh_from_db()
+    assert worker.phone == "" and worker.phone_index == ""
+
+
+def test_chief_change_is_audited(territory: Territory, workers: dict[str, GridWorker]) -> None:
+    actions.do_set_chief(territory.grid_a2, workers["王五"], actor=None)
+    entry = AuditEntry.objects.get(action="grid_worker.chief")
+    assert entry.data == {"grid": "620102001001002"}
+    assert GridAssignment.objects.get(grid=territory.grid_a2, is_chief=True).worker.name == "王五"
+
+
+def test_status_and_full_time_updates(territory: Territory, workers: dict[str, GridWorker]) -> None:
+    li = workers["李四"]
+    actions.do_update_grid_worker(
+        li, actor=None, changes={"status": GridWorkerStatus.LEFT, "is_full_time": False}
+    )
+    li.refresh_from_db()
+    assert (li.status, li.is_full_time) == (GridWorkerStatus.LEFT, False)
+    entry = AuditEntry.objects.get(action="grid_worker.update")
+    assert entry.data == {"fields": ["is_full_time", "status"], "phone": None}

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fengqiao.accounts.models import Role, RoleAssignment, User
+from fengqiao.console.demo import populate_console_demo
 from fengqiao.regions.demo import build_demo_territory
 from fengqiao.regions.models import Region
 
@@ -33,11 +34,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._territory()
             self._logins()
+            extra_logins = populate_console_demo()
         self.stdout.write(
             self.style.WARNING("演示账号（仅供演示，生产环境不会创建任何默认账号）：")
         )
         for username, role, code, _ in DEMO_LOGINS:
             self.stdout.write(f"  {username:<16} {Role(role).label:<10} {code}")
+        for username, label, code in extra_logins:
+            self.stdout.write(f"  {username:<16} {label:<10} {code}")
         self.stdout.write(f"  密码：{settings.DEMO_PASSWORD}")
 
     def _territory(self) -> None:
@@ -45,12 +49,12 @@ class Command(BaseCommand):
 
     def _logins(self) -> None:
         for username, role, code, can_act in DEMO_LOGINS:
+            region = Region.objects.get(code=code)
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User.objects.create_user(username=username, password=settings.DEMO_PASSWORD)
+                user = User.objects.create_user(
+                    username=username, password=settings.DEMO_PASSWORD, region=region
+                )
             RoleAssignment.objects.get_or_create(
-                user=user,
-                role=role,
-                region=Region.objects.get(code=code),
-                defaults={"can_act": can_act},
+                user=user, role=role, region=region, defaults={"can_act": can_act}
             )

@@ -1,0 +1,381 @@
+"""Every write to accounts: users, role grants, login bookkeeping, passwords, unlocks.
+
+Each action runs in one transaction and writes its audit row in it; refusals raise
+`ActionError` and are audited as "denied" after the rollback (`refusals_audited`).
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import login as django_login
+from django.contrib.auth import logout as django_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from fengqiao.accounts import policy
+from fengqiao.accounts.models import ADMIN_ROLES, Role, RoleAssignment, User, sod_conflict
+from fengqiao.audit.actions import record, refusals_audited
+from fengqiao.audit.models import Outcome
+from fengqiao.core.errors import ActionError
+from fengqiao.core.pii import blind_index
+from fengqiao.regions.models import Region
+from fengqiao.units.models import Unit
+
+ONE_TIME_PASSWORD_LENGTH = 16
+USERNAME_MAX_LENGTH = 150
+
+
+def one_time_password() -> str:
+    """A random password that satisfies the 等保 profile: all four character classes."""
+    alphabet = string.ascii_letters + string.digits + "!@#%^*-_=+"
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(ONE_TIME_PASSWORD_LENGTH))
+        if (
+            any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+            and any(c.isdigit() for c in candidate)
+            and any(not c.isalnum() for c in candidate)
+        ):
+            return candidate
+
+
+def _check_username(username: str) -> None:
+    try:
+        if not 1 <= len(username) <= USERNAME_MAX_LENGTH:
+            raise ValidationError("length")
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        raise ActionError(
+            400,
+            f"登录名须为 1–{USERNAME_MAX_LENGTH} 个字母、数字或 @/./+/-/_ 字符。",
+            f"Login IDs are 1–{USERNAME_MAX_LENGTH} letters, digits or @/./+/-/_.",
+            code="invalid",
+            field="username",
+        ) from None
+    if User.objects.filter(username__iexact=username).exists():
+        # AUTH-01: login IDs are unique regardless of case.
+        raise ActionError(
+            409, "登录名已被使用。", "This login ID is taken.", code="taken", field="username"
+        )
+
+
+def _new_user(
+    username: str, *, region: Region, full_name: str, unit: Unit | None
+) -> tuple[User, str]:
+    password = one_time_password()
+    user = User(username=username, region=region, unit=unit, must_change_password=True)
+    user.first_name = full_name[:150]
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same login ID, created concurrently
+        raise ActionError(
+            409, "登录名已被使用。", "This login ID is taken.", code="taken", field="username"
+        ) from None
+    return user, password
+
+
+@refusals_audited("user.create")
+def do_create_user(
+    *,
+    username: str,
+    region: Region,
+    actor: User,
+    full_name: str = "",
+    unit: Unit | None = None,
+) -> tuple[User, str]:
+    """AC-07: an account administrator creates an account homed in their subtree, with a
+    one-time password that must be changed at first login (AUTH-01). Returns the user and
+    the password, to be shown once."""
+    check = policy.check_create_user(actor, region)
+    if not check.allowed:
+        raise ActionError(403, check.detail, check.detail_en, code=check.code)
+    if unit is not None and not unit.region.path.startswith(region.path):
+        raise ActionError(
+            400,
+            "所属单位不在账号所属区划内。",
+            "The unit is outside the account's region.",
+            code="unit_outside_region",
+            field="unit_id",
+        )
+    _check_username(username)
+    user, password = _new_user(username, region=region, full_name=full_name, unit=unit)
+    record("user.create", actor=actor, obj=user, data={"region": region.code})
+    return user, password
+
+
+@transaction.atomic
+def do_bootstrap_admin(*, username: str, role: str, region: Region) -> tuple[User, str]:
+    """AUTH-01: the server operator creates a 等保 administrator from the command line
+    (`fengqiao create-admin`); the only way to create the first holder of each such role.
+    There is no signed-in actor: the audit rows say `via: cli`."""
+    if role not in ADMIN_ROLES:
+        raise ActionError(400, "只能创建三类管理员。", "Only the three admin roles.", field="role")
+    _check_username(username)
+    user, password = _new_user(username, region=region, full_name="", unit=None)
+    assignment = RoleAssignment.objects.create(user=user, role=role, region=region, can_act=True)
+    record("user.create", obj=user, data={"region": region.code, "via": "cli"})
+    record(
+        "role.grant",
+        obj=assignment,
+        data={"user": user.pk, "role": role, "region": region.code, "via": "cli"},
+    )
+    return user, password
+
+
+def _refuse_grant(check: policy.GrantCheck, target: User) -> ActionError:
+    return ActionError(403, check.detail, check.detail_en, code=check.code, target=target)
+
+
+@refusals_audited("role.grant")
+def do_grant_role(
+    user: User,
+    *,
+    role: str,
+    region: Region,
+    unit: Unit | None = None,
+    can_act: bool = True,
+    expires_at: datetime | None = None,
+    actor: User,
+) -> RoleAssignment:
+    """AC-07, SOD-02, SOD-04: grant `role` at `region` within the actor's own subtree, only a
+    role the actor may delegate (policy.GRANTABLE), never to themselves, never breaking the
+    separation of the administrator roles."""
+    if role not in Role.values:
+        raise ActionError(400, "未知角色。", "Unknown role.", code="invalid", field="role")
+    if not policy.user_is_visible(actor, user) and user.pk != actor.pk:
+        raise ActionError(404, "未找到。", "Not found.", code="out_of_scope", target=user)
+    check = policy.check_grant(actor, user, role=role, region=region, unit=unit)
+    if not check.allowed:
+        raise _refuse_grant(check, user)
+    held = RoleAssignment.objects.filter(user=user).values_list("role", flat=True)
+    conflict = sod_conflict(held, role, strict=settings.FENGQIAO_SOD_STRICT)
+    if conflict is not None:
+        raise ActionError(
+            403,
+            f"职责分离：{conflict.label}。",
+            "Separation of duties: this combination of roles is not allowed.",
+            code=conflict.value,
+            data={"role": role},
+            target=user,
+        )
+    duplicate = RoleAssignment.objects.filter(user=user, role=role, region=region, unit=unit)
+    if duplicate.exists():
+        raise ActionError(
+            409,
+            "该用户已有相同的授权。",
+            "The user already holds this role here.",
+            code="duplicate",
+            target=user,
+        )
+    try:
+        with transaction.atomic():
+            assignment = RoleAssignment.objects.create(
+                user=user,
+                role=role,
+                region=region,
+                unit=unit,
+                can_act=can_act,
+                expires_at=expires_at,
+                granted_by=actor,
+            )
+    except IntegrityError:
+        raise ActionError(
+            409,
+            "该用户已有相同或冲突的授权。",
+            "The user already holds this or a conflicting role.",
+            code="duplicate",
+            target=user,
+        ) from None
+    record(
+        "role.grant",
+        actor=actor,
+        obj=assignment,
+        data={
+            "user": user.pk,
+            "role": role,
+            "region": region.code,
+            "unit": unit.pk if unit else None,
+            "can_act": can_act,
+        },
+    )
+    return assignment
+
+
+@refusals_audited("role.revoke")
+def do_revoke_role(assignment: RoleAssignment, *, actor: User) -> None:
+    """AC-07, SOD-04: revoke an assignment the actor could have granted; never one's own.
+    Revocation is immediate: scopes are read from the database on every request (AC-08)."""
+    user = assignment.user
+    if not policy.user_is_visible(actor, user) and user.pk != actor.pk:
+        raise ActionError(404, "未找到。", "Not found.", code="out_of_scope", target=user)
+    check = policy.check_grant(
+        actor, user, role=assignment.role, region=assignment.region, unit=assignment.unit
+    )
+    if not check.allowed:
+        raise _refuse_grant(check, user)
+    data = {"user": user.pk, "role": assignment.role, "region": assignment.region.code}
+    object_id = str(assignment.pk)
+    assignment.delete()
+    record(
+        "role.revoke",
+        actor=actor,
+        object_type="accounts.roleassignment",
+        object_id=object_id,
+        data=data,
+    )
+
+
+# --- authentication -------------------------------------------------------------------
+
+
+def _register_failure(user: User, now: datetime) -> bool:
+    """Count one failed login inside the window; lock when the limit is reached (AUTH-04).
+    Returns True when this failure locked the account."""
+    window = timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+    if user.first_failed_at is None or now - user.first_failed_at > window:
+        user.failed_logins = 1
+        user.first_failed_at = now
+    else:
+        user.failed_logins += 1
+    locked = user.failed_logins >= settings.LOGIN_FAILURE_LIMIT
+    if locked:
+        user.locked_until = now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+    user.save(update_fields=["failed_logins", "first_failed_at", "locked_until"])
+    return locked
+
+
+@transaction.atomic
+def do_login(request: HttpRequest, *, username: str, password: str) -> User | None:
+    """AUTH-04, AUTH-05: check a login; count failures and lock after LOGIN_FAILURE_LIMIT
+    within the window; the caller answers every failure identically (unknown user, wrong
+    password, locked or disabled). Returns the signed-in user or None."""
+    now = timezone.now()
+    user = User.objects.select_for_update().filter(username__iexact=username).first()
+    if user is None:
+        make_password(password)  # the same hashing work as a real check (timing, AUTH-05)
+        # The attempted login ID may be a mistyped password: keep only a keyed digest of it.
+        digest = blind_index(username)[:16]
+        record(
+            "login.failure",
+            outcome=Outcome.FAILURE,
+            reason="unknown_user",
+            data={"username_digest": digest},
+        )
+        return None
+    if user.locked_until is not None and not user.is_locked(now):
+        user.failed_logins, user.first_failed_at, user.locked_until = 0, None, None
+    password_ok = user.check_password(password)
+    if user.is_locked(now):
+        record("login.failure", obj=user, outcome=Outcome.FAILURE, reason="locked")
+        return None
+    if not password_ok or not user.is_active:
+        locked = _register_failure(user, now)
+        reason = "wrong_password" if not password_ok else "inactive"
+        record(
+            "login.failure",
+            obj=user,
+            outcome=Outcome.FAILURE,
+            reason=reason,
+            data={"failures": user.failed_logins},
+        )
+        if locked:
+            record(
+                "login.lock",
+                obj=user,
+                data={"until": user.locked_until.isoformat() if user.locked_until else ""},
+            )
+        return None
+    user.failed_logins, user.first_failed_at, user.locked_until = 0, None, None
+    user.save(update_fields=["failed_logins", "first_failed_at", "locked_until"])
+    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    record("login.success", actor=user, obj=user)
+    return user
+
+
+@transaction.atomic
+def do_logout(request: HttpRequest, *, actor: User) -> None:
+    """End the session and record it (AUD-01)."""
+    record("logout", actor=actor, obj=actor)
+    django_logout(request)
+
+
+@refusals_audited("password.change")
+def do_change_password(
+    user: User, *, current: str, new: str, actor: User, request: HttpRequest | None = None
+) -> None:
+    """AUTH-03: self-service change that requires the current password and passes the
+    configured validators; clears the forced change and keeps the session alive."""
+    if actor.pk != user.pk:
+        raise ActionError(
+            403,
+            "只能修改自己的密码。",
+            "You can only change your own password.",
+            code="not_self",
+            target=user,
+        )
+    if not user.check_password(current):
+        raise ActionError(
+            400,
+            "当前密码不正确。",
+            "The current password is wrong.",
+            code="wrong_password",
+            field="current_password",
+            audit=True,
+            outcome=Outcome.FAILURE,
+            target=user,
+        )
+    if new == current:
+        raise ActionError(
+            400,
+            "新密码不能与当前密码相同。",
+            "Choose a different password.",
+            code="unchanged",
+            field="new_password",
+        )
+    try:
+        validate_password(new, user)
+    except ValidationError as exc:
+        raise ActionError(
+            400,
+            " ".join(exc.messages),
+            "The new password is too weak.",
+            code="weak",
+            field="new_password",
+        ) from None
+    user.set_password(new)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = False
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    if request is not None:
+        update_session_auth_hash(request, user)
+    record("password.change", actor=actor, obj=user)
+
+
+@refusals_audited("login.unlock")
+def do_unlock(user: User, *, actor: User) -> None:
+    """AUTH-04: a 安全管理员 unlocks an account of their subtree before the lock runs out."""
+    if not policy.holds_any(actor, policy.UNLOCK_ROLES):
+        raise ActionError(
+            403,
+            "您无权解锁账号。",
+            "You may not unlock accounts.",
+            code="no_permission",
+            target=user,
+        )
+    if not policy.user_is_visible(actor, user, roles=policy.UNLOCK_ROLES):
+        raise ActionError(404, "未找到。", "Not found.", code="out_of_scope", target=user)
+    user.failed_logins, user.first_failed_at, user.locked_until = 0, None, None
+    user.save(update_fields=["failed_logins", "first_failed_at", "locked_until"])
+    record("login.unlock", actor=actor, obj=user)

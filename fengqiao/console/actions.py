@@ -1,0 +1,56 @@
+"""Writes made from the 区划与网格 page that the regions app has no action for: the descriptive
+attributes of a village or grid, audited in the same transaction. Grid workers are changed
+with `fengqiao.regions.actions.do_update_grid_worker`.
+
+Only the attributes listed in EDITABLE_REGION_FIELDS may change here: names, codes and the tree
+itself change through versioned RegionChange actions in the regions app, never by editing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from fengqiao.accounts.models import Role, User
+from fengqiao.audit.actions import record
+from fengqiao.regions.models import Level, Region
+
+EDITABLE_REGION_FIELDS: dict[int, tuple[str, ...]] = {
+    Level.VILLAGE: ("urban_rural", "households"),
+    Level.GRID: ("grid_type", "households"),
+}
+
+
+def editable_fields(region: Region) -> tuple[str, ...]:
+    return EDITABLE_REGION_FIELDS.get(region.level, ())
+
+
+@transaction.atomic
+def do_update_region_attributes(
+    region: Region, *, actor: User, changes: dict[str, Any], actor_region: str = ""
+) -> Region:
+    """Change a village's or grid's descriptive attributes; other fields are refused."""
+    allowed = editable_fields(region)
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValueError(f"fields not editable at level {region.level}: {sorted(unknown)}")
+    locked = Region.objects.select_for_update().get(pk=region.pk)
+    before = {name: getattr(locked, name) for name in changes}
+    changed = {name: value for name, value in changes.items() if before[name] != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=list(changed))
+        record(
+            "region.update",
+            actor=actor,
+            obj=locked,
+            role=Role.REGION_ADMIN,
+            region_code=actor_region,
+            data={
+                "before": {name: before[name] for name in changed},
+                "after": changed,
+            },
+        )
+    return locked

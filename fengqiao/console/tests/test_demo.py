@@ -1,0 +1,73 @@
+"""`fengqiao demo` gives the console something to show at every level, and the console's part
+adds nothing when run again. (The regions demo imports all of Gansu: one run per test.)"""
+
+from __future__ import annotations
+
+import io
+
+from django.core.management import call_command
+from django.db import connection
+
+from fengqiao.accounts.models import Role, RoleAssignment, User
+from fengqiao.console.demo import EXTRA_TOWNSHIPS, populate_console_demo
+from fengqiao.console.selectors import children_figures
+from fengqiao.regions.models import GridAssignment, GridWorker, Level, Region
+from fengqiao.regions.tree import create_region
+
+
+def _counts() -> tuple[int, int, int, int]:
+    return (
+        Region.objects.count(),
+        GridWorker.objects.count(),
+        GridAssignment.objects.count(),
+        RoleAssignment.objects.count(),
+    )
+
+
+def test_demo_populates_the_console(db: None) -> None:
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert "demo_regionadmin" in out.getvalue()
+
+    # every extra township has grids, each with a 网格长 and households
+    for township in EXTRA_TOWNSHIPS:
+        grids = Region.objects.filter(level=Level.GRID, parent__parent__code=township)
+        assert grids.count() >= 2, township
+        assert not grids.filter(households__isnull=True).exists()
+        assert not grids.exclude(worker_assignments__is_chief=True).exists()
+
+    # the leader's province page has several cities with grids, and 城关区 several subdistricts
+    province = Region.objects.get(code="620000000000")
+    assert len([r for r in children_figures(province) if r.grids]) >= 3
+    chengguan = Region.objects.get(code="620102000000")
+    assert len([r for r in children_figures(chengguan) if r.grids and r.workers]) >= 4
+
+    # logins: the region administrator, display names, demo_grid linked to its grid's chief
+    admin = User.objects.get(username="demo_regionadmin")
+    assignment = admin.assignments.get()
+    assert (assignment.role, assignment.region.code) == (Role.REGION_ADMIN, "620102000000")
+    assert admin.get_full_name() == "孙明辉"
+    grid_user = User.objects.get(username="demo_grid")
+    worker = GridWorker.objects.get(user=grid_user)
+    assert worker.assignments.get(grid__code="620102001001001").is_chief
+    assert grid_user.get_full_name() == worker.name
+
+    # demo phones are encrypted at rest
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone FROM regions_gridworker WHERE id = %s", [worker.pk])
+        (stored,) = cursor.fetchone()
+    assert worker.phone.startswith("199") and worker.phone not in stored
+
+    before = _counts()
+    populate_console_demo()
+    assert _counts() == before
+
+
+def test_console_demo_without_a_territory_adds_only_what_it_can(db: None) -> None:
+    """Without the imported villages there is nothing to put grids in: no error, no grids."""
+    province = create_region(code="620000000000", name="甘肃省", level=Level.PROVINCE)
+    city = create_region(code="620100000000", name="兰州市", level=Level.CITY, parent=province)
+    create_region(code="620102000000", name="城关区", level=Level.COUNTY, parent=city)
+    assert populate_console_demo() == [("demo_regionadmin", "区域管理员", "620102000000")]
+    assert not Region.objects.filter(level=Level.GRID).exists()
+    assert User.objects.get(username="demo_regionadmin").assignments.count() == 1
