@@ -81,6 +81,7 @@ def register_routers() -> None:
     """Each app contributes its router here; imported once from urls.py."""
     from fengqiao.accounts.api import router as accounts_router
     from fengqiao.cases.api import build_router as cases_router
+    from fengqiao.documents.api import router as documents_router
     from fengqiao.regions.api import router as regions_router
     from fengqiao.rules.api import router as rules_router
     from fengqiao.units.api import router as units_router
@@ -90,3 +91,4 @@ def register_routers() -> None:
     api.add_router("/accounts", accounts_router)
     api.add_router("/rules", rules_router)
     api.add_router("/cases", cases_router())
+    api.add_router("/exports", documents_router)

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "fengqiao.accounts",
     "fengqiao.rules",
     "fengqiao.cases",
+    "fengqiao.documents",
+    "fengqiao.console",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fengqiao.console.context.console",
             ],
         },
     },
@@ -159,6 +162,12 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Warn operators when working-day calendar coverage ends within this many days (docs/clocks.md).
 CALENDAR_COVERAGE_WARNING_DAYS = envint("FENGQIAO_CALENDAR_WARNING_DAYS", 60)
+# Background exports (fengqiao.documents): files kept for EXPORT_TTL_HOURS, a stalled job is
+# retried after EXPORT_STALE_MINUTES without progress, at most EXPORT_MAX_ATTEMPTS times.
+EXPORT_TTL_HOURS = envint("FENGQIAO_EXPORT_TTL_HOURS", 24)
+EXPORT_STALE_MINUTES = envint("FENGQIAO_EXPORT_STALE_MINUTES", 30)
+EXPORT_MAX_ATTEMPTS = envint("FENGQIAO_EXPORT_MAX_ATTEMPTS", 3)
+EXPORT_MAX_PENDING = envint("FENGQIAO_EXPORT_MAX_PENDING", 5)
 
 LOGGING = {
     "version": 1,

@@ -8,12 +8,17 @@ export PATH="$PWD/.venv/bin:$PATH"
 
 need_apt=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+# The CJK font embedded in PDF output (docs/documents.md); FENGQIAO_CJK_FONT_DIR may point elsewhere.
+[ -n "${FENGQIAO_CJK_FONT_DIR:-}" ] || [ -e /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] \
+  || need_apt+=(fonts-noto-cjk)
+# The browser tests (pytest -m browser) drive Debian's Chromium.
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "== installing ${need_apt[*]} with apt-get"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
-    echo "PostgreSQL is missing: install Debian's postgresql package first" >&2; exit 1
+    echo "missing: install Debian's ${need_apt[*]} package(s) first" >&2; exit 1
   fi
 fi
 

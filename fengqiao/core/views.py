@@ -1,12 +1,7 @@
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
-from django.shortcuts import render
 from django.template import loader
 
 from fengqiao.core.middleware import current_request
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

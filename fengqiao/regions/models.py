@@ -84,6 +84,13 @@ class Region(models.Model):
     boundary = models.JSONField("边界（GeoJSON 几何）", null=True, blank=True)
     boundary_is_demo = models.BooleanField("演示用边界", default=False)
     source = models.CharField("数据来源", max_length=100, blank=True)
+    admin_code = models.CharField(
+        "民政部区划代码",
+        max_length=12,
+        blank=True,
+        help_text="民政部区划地名库的 6 位或 9 位代码；乡镇常与统计用代码不同。",
+    )
+    boundary_rev = models.PositiveIntegerField("边界版本", default=0, editable=False)
     valid_from = models.DateField("生效日期", null=True, blank=True)
     retired_on = models.DateField("撤销日期", null=True, blank=True)
     successor = models.ForeignKey(

@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fengqiao.accounts.models import Role, RoleAssignment, User
-from fengqiao.regions.models import Level, Region
-from fengqiao.regions.tree import create_region
+from fengqiao.console.demo import populate_console_demo
+from fengqiao.regions.demo import build_demo_territory
+from fengqiao.regions.models import Region
 
 DEMO_LOGINS = [
     ("demo_grid", Role.GRID_WORKER, "620102001001001", True),
@@ -19,6 +20,7 @@ DEMO_LOGINS = [
     ("demo_handler", Role.HANDLER, "620102000000", True),
     ("demo_mediator", Role.MEDIATOR, "620102001000", True),
     ("demo_leader", Role.LEADER, "620000000000", False),
+    ("demo_regionadmin", Role.REGION_ADMIN, "620102000000", True),
     ("demo_sysadmin", Role.SYSTEM_ADMIN, "620000000000", True),
     ("demo_secadmin", Role.SECURITY_ADMIN, "620000000000", True),
     ("demo_auditadmin", Role.AUDIT_ADMIN, "620000000000", True),
@@ -33,6 +35,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._territory()
             self._logins()
+            populate_console_demo()
         self.stdout.write(
             self.style.WARNING("演示账号（仅供演示，生产环境不会创建任何默认账号）：")
         )
@@ -41,20 +44,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  密码：{settings.DEMO_PASSWORD}")
 
     def _territory(self) -> None:
-        chain = [
-            ("620000000000", "甘肃省", Level.PROVINCE),
-            ("620100000000", "兰州市", Level.CITY),
-            ("620102000000", "城关区", Level.COUNTY),
-            ("620102001000", "酒泉路街道", Level.TOWNSHIP),
-            ("620102001001", "秦安路社区居委会", Level.VILLAGE),
-            ("620102001001001", "秦安路社区第一网格", Level.GRID),
-        ]
-        parent: Region | None = None
-        for code, name, level in chain:
-            existing = Region.objects.filter(code=code).first()
-            parent = existing or create_region(
-                code=code, name=name, level=level, parent=parent, source="demo"
-            )
+        build_demo_territory(self.stdout)
 
     def _logins(self) -> None:
         for username, role, code, can_act in DEMO_LOGINS:

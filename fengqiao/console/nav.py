@@ -1,0 +1,64 @@
+"""The navigation: which items each role sees. One table, so a reviewer can read it at once.
+
+An item is shown when the user holds one of its roles (None: every signed-in user). The 审计管理员
+gets only the audit items (SOD-01); the audit log page joins when the audit API lands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from fengqiao.accounts.models import Role
+from fengqiao.console.access import OVERVIEW_ROLES
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str] | None
+
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem(
+        "home",
+        _("工作台首页"),
+        "console:home",
+        frozenset(
+            {Role.GRID_WORKER, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
+            | OVERVIEW_ROLES
+        ),
+    ),
+    NavItem("overview", _("区域概览"), "console:overview", OVERVIEW_ROLES),
+    NavItem("regions", _("区划与网格管理"), "console:region_list", frozenset({Role.REGION_ADMIN})),
+    NavItem("workers", _("网格员管理"), "console:worker_list", frozenset({Role.REGION_ADMIN})),
+)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str
+    label: str | Promise
+    url: str
+
+
+def nav_for(roles: frozenset[str]) -> list[NavLink]:
+    links: list[NavLink] = []
+    for item in NAV:
+        if item.roles is not None and not (item.roles & roles):
+            continue
+        url = item.url()
+        if url is not None:
+            links.append(NavLink(item.key, item.label, url))
+    return links
