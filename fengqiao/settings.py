@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "fengqiao.cases",
     "fengqiao.documents",
     "fengqiao.console",
+    "fengqiao.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,20 @@
+"""Registrations made once at start-up: the sweep steps (rollup sync, scheduled packs) and
+the export generators. The cases sweep and the documents registry are generic: reports
+plugs into them without either importing reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+def sync_step(now: datetime) -> int:
+    """Sweep step: sync whatever the on-commit sync left in the queue."""
+    from fengqiao.reports.sync import sync
+
+    return sync()
+
+
+def install() -> None:
+    from fengqiao.cases import sweep
+
+    sweep.register_step("reports.sync", sync_step)
