@@ -98,6 +98,7 @@ class RawStep:
     from_status: str
     to_status: str
     at: datetime
+    satisfaction: str = ""  # callback rows: the rating given
 
 
 @dataclass(frozen=True)
@@ -166,11 +167,11 @@ def build(
     if resolved is None and finish is not None and machine and finish[0] in machine.resolved_states:
         resolved = True
     late = finish is not None and case.due_at is not None and not on_time
-    rating = ""
-    if case.satisfaction in GOOD_RATINGS:
-        rating = GOOD
-    elif case.satisfaction == Satisfaction.DISSATISFIED:
-        rating = BAD
+    # The first rating counts: a dissatisfied callback sends the order back (rule 14), so the
+    # last rating of a closed order would always be a satisfied one.
+    ratings = [step.satisfaction for step in steps if step.action == "callback"]
+    given = ratings[0] if ratings else case.satisfaction
+    rating = GOOD if given in GOOD_RATINGS else BAD if given == Satisfaction.DISSATISFIED else ""
     return Facts(
         chain=chain,
         kind=case.kind,
@@ -239,10 +240,11 @@ def raw_steps(ids: Sequence[int]) -> dict[int, list[RawStep]]:
     rows = (
         CaseTransition.objects.filter(case_id__in=ids)
         .order_by("case_id", "at", "pk")
-        .values_list("case_id", "action", "from_status", "to_status", "at")
+        .values_list("case_id", "action", "from_status", "to_status", "at", "data")
     )
-    for case_id, action, from_status, to_status, at in rows:
-        out[case_id].append(RawStep(action, from_status, to_status, at))
+    for case_id, action, from_status, to_status, at, data in rows:
+        rating = str((data or {}).get("satisfaction") or "") if action == "callback" else ""
+        out[case_id].append(RawStep(action, from_status, to_status, at, rating))
     return out
 
 

@@ -23,7 +23,10 @@ def queue_case(
     if not created or kwargs.get("raw"):
         return
     case_id = instance.case_id
+    from fengqiao.reports.sync import record_area, sync_after_commit
+
+    if instance.action == "register":
+        record_area(case_id, instance.case.region.path)
     SyncQueue.objects.create(case_id=case_id)
-    from fengqiao.reports.sync import sync_after_commit
 
     transaction.on_commit(lambda: sync_after_commit(case_id))

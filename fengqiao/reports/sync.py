@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from fengqiao.cases.models import Case
 from fengqiao.reports import conf, facts, upsert
-from fengqiao.reports.measures import Accumulator, Facts, Key, Number
+from fengqiao.reports.measures import Accumulator, Facts, Key, Number, ids_of_path
 from fengqiao.reports.models import AMOUNT_MEASURES, MEASURES, CaseFact, RollupState, SyncQueue
 
 logger = logging.getLogger(__name__)
@@ -76,6 +76,14 @@ def _chain_ids(row: CaseFact) -> list[int]:
     return [value for value in (getattr(row, name) for name in CHAIN_FIELDS) if value]
 
 
+def record_area(case_id: int, path: str) -> None:
+    """Keep the case's area chain as it is now — at registration, in the registering
+    transaction — so its figures stay with the area it had at the time of the event."""
+    ids = ids_of_path(path)[: len(CHAIN_FIELDS)]
+    values = {name: (ids[i] if i < len(ids) else 0) for i, name in enumerate(CHAIN_FIELDS)}
+    CaseFact.objects.bulk_create([CaseFact(case_id=case_id, **values)], ignore_conflicts=True)
+
+
 def _stored(rows: Sequence[CaseFact]) -> dict[int, Facts]:
     """The facts as last counted, for rows that were counted."""
     counted = [row for row in rows if row.counted]
@@ -110,7 +118,7 @@ def _sync_ids(ids: Sequence[int]) -> int:
     CaseFact.objects.bulk_create([CaseFact(case_id=i) for i in ids], ignore_conflicts=True)
     rows = list(CaseFact.objects.select_for_update().filter(case_id__in=ids).order_by("case_id"))
     old = _stored(rows)
-    snapshots = {row.case_id: _chain_ids(row) for row in rows if row.counted}
+    snapshots = {row.case_id: _chain_ids(row) for row in rows if row.a1}
     new = facts.load(ids, snapshots=snapshots, window=conf.response_window())
     acc = Accumulator()
     changed: list[CaseFact] = []
@@ -215,7 +223,7 @@ def rebuild(*, batch: int = 2000, progress: Callable[[int], None] | None = None)
         for ids in _case_batches(batch):
             CaseFact.objects.bulk_create([CaseFact(case_id=i) for i in ids], ignore_conflicts=True)
             rows = list(CaseFact.objects.filter(case_id__in=ids))
-            snapshots = {row.case_id: _chain_ids(row) for row in rows if row.counted}
+            snapshots = {row.case_id: _chain_ids(row) for row in rows if row.a1}
             new = facts.load(ids, snapshots=snapshots, window=window)
             for row in rows:
                 acc.add(new[row.case_id])
@@ -237,7 +245,7 @@ def rebuild(*, batch: int = 2000, progress: Callable[[int], None] | None = None)
 
 def expected() -> dict[Key, dict[str, Number]]:
     """The rollups recomputed in memory from the raw tables (small data: tests, checks)."""
-    rows = {row.case_id: row for row in CaseFact.objects.filter(counted=True)}
+    rows = {row.case_id: row for row in CaseFact.objects.exclude(a1=0)}
     acc = Accumulator()
     window = conf.response_window()
     for ids in _case_batches(2000):
