@@ -130,17 +130,17 @@ class Desk:
             if case.kind == "hotline" and case.status == "registered":
                 case = a.do_accept(case, actor=self.operator)
             if case.kind == "grid_event" and case.status == "found":
-                case = a.do_report(case, actor=self.worker)
+                case = a.do_report(case, actor=self.field_actor(case))
             return a.do_dispatch(
                 self.fresh(case), actor=self.operator, lead=a.AssignmentDraft(unit=unit)
             )
 
     def handler_of(self, unit_id: int | None) -> User:
+        """The lead unit's handler (the env handler when there is no lead yet)."""
         return {
-            self.env.pk: self.env_handler,
             self.housing.pk: self.housing_handler,
             self.other.pk: self.other_handler,
-        }[unit_id or 0]
+        }.get(unit_id or 0, self.env_handler)
 
     def sign(self, case: Case, when: dt.datetime) -> Case:
         case = self.fresh(case)
@@ -193,9 +193,14 @@ class Desk:
 
     # ------------------------------------------------------------ grid events
 
+    def field_actor(self, case: Case) -> User:
+        """The grid worker in their own grid, an operator elsewhere."""
+        return self.worker if case.region_id == self.t.grid_a1.pk else self.operator
+
     def on_site(self, case: Case, when: dt.datetime) -> Case:
+        case = self.fresh(case)
         with on(when):
-            return a.do_resolve_on_site(self.fresh(case), actor=self.worker, result="已劝解")
+            return a.do_resolve_on_site(case, actor=self.field_actor(case), result="已劝解")
 
     def close_event(self, case: Case, when: dt.datetime) -> Case:
         with on(when):
