@@ -4,7 +4,7 @@ suggestions, the workflow tables, and revealing one party's details (audited).""
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -85,7 +85,8 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> list[s.Case
     """Cases the caller may see, soonest deadline first (no deadline last)."""
     user = request_user(request)
     qs = _with_relations(_filtered(cases_for(user), filters, request))
-    ordered = qs.order_by("due_at", "-received_at", "pk")
+    # soonest deadline first; cases without one last on both databases
+    ordered = qs.order_by(F("due_at").asc(nulls_last=True), "-received_at", "pk")
     units = user_unit_ids(user)
     return _LazyList(ordered, lambda case: list_out(case, user, units))  # type: ignore[return-value]
 
