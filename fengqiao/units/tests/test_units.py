@@ -1,0 +1,60 @@
+"""Units and the 派单目录 as data: scoping of the units API and the catalogue's constraints."""
+
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.test import Client
+
+from fengqiao.accounts.models import User
+from fengqiao.regions.models import Region
+from fengqiao.testing import Territory
+from fengqiao.units.models import CatalogueEntry, CatalogueVersion, Category, Unit, UnitType
+
+
+def make_unit(code: str, region: Region, unit_type: str = UnitType.DEPARTMENT) -> Unit:
+    return Unit.objects.create(name=f"单位{code}", code=code, unit_type=unit_type, region=region)
+
+
+def test_units_list_and_detail_follow_the_callers_scope(
+    client: Client, territory: Territory, town_operator: User
+) -> None:
+    inside = make_unit("U-TOWN", territory.town)
+    in_grid = make_unit("U-GRID", territory.grid_a1, UnitType.VILLAGE_COMMITTEE)
+    above = make_unit("U-COUNTY", territory.county)
+    other = make_unit("U-OTHER", territory.other_town)
+    client.force_login(town_operator)
+    listed = {item["id"] for item in client.get("/api/v1/units/?limit=100").json()["items"]}
+    assert listed == {inside.pk, in_grid.pk}
+    filtered = client.get("/api/v1/units/?unit_type=village").json()["items"]
+    assert [item["code"] for item in filtered] == ["U-GRID"]
+    assert client.get(f"/api/v1/units/{inside.pk}").json()["name"] == "单位U-TOWN"
+    for unit in (above, other):
+        response = client.get(f"/api/v1/units/{unit.pk}")
+        assert response.status_code == 404  # AC-02: like a missing unit
+    assert (
+        client.get("/api/v1/units/999999").json() == client.get(f"/api/v1/units/{other.pk}").json()
+    )
+
+
+def test_a_catalogue_version_has_one_entry_per_category_and_region(territory: Territory) -> None:
+    lead = make_unit("U-LEAD", territory.county)
+    co = make_unit("U-CO", territory.county)
+    category = Category.objects.create(code="T-NOISE", name="噪音扰民")
+    version = CatalogueVersion.objects.create(
+        region=territory.county, version=1, effective_from=date(2026, 1, 1), issued_by="城关区政府"
+    )
+    entry = CatalogueEntry.objects.create(
+        catalogue=version, category=category, region=territory.county, lead_unit=lead
+    )
+    entry.co_units.add(co)
+    assert list(entry.co_units.all()) == [co]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CatalogueEntry.objects.create(
+            catalogue=version, category=category, region=territory.county, lead_unit=co
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CatalogueVersion.objects.create(
+            region=territory.county, version=1, effective_from=date(2026, 6, 1)
+        )
+    assert str(version) == "城关区 派单目录 v1"
