@@ -166,10 +166,16 @@ def test_public_view_hides_work_in_progress(
     client = Client()
     created = client.post(
         "/api/v1/cases/public/submit",
-        {"description": "路灯坏了两周没人修", "region_code": "620102001001001", "name": "钱七", "phone": "13800001111", "category_code": "RX0402"},
+        {
+            "description": "路灯坏了两周没人修",
+            "region_code": "620102001001001",
+            "name": "钱七",
+            "phone": "13800001111",
+            "category_code": "RX0402",
+        },
         content_type="application/json",
         headers={"Idempotency-Key": "0b6f4a1e-0000-4000-8000-000000000001"},
-    )  # fmt: skip
+    )
     receipt, code = created.json()["receipt_no"], created.json()["verification_code"]
     api, env = api_for(town_operator), api_for(env_handler)
     case_id = Case.objects.get(receipt_no=receipt).pk
@@ -208,8 +214,15 @@ def test_admin_changes_to_thresholds_are_audited(territory: Territory, units: Un
     rule = SupervisionRule.objects.get(kind="", level=SupervisionLevel.URGE)
     response = client.post(
         f"/internal-admin/cases/supervisionrule/{rule.pk}/change/",
-        {"kind": "", "level": 1, "overdue_by": 2, "unit": "calendar_days", "source": rule.source, "is_active": "on"},
-    )  # fmt: skip
+        {
+            "kind": "",
+            "level": 1,
+            "overdue_by": 2,
+            "unit": "calendar_days",
+            "source": rule.source,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302, response.content[:500]
     rule.refresh_from_db()
     assert rule.overdue_by == 2
