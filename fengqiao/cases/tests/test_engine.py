@@ -18,7 +18,15 @@ from fengqiao.cases.errors import CaseError, ConcurrentUpdate, NotAllowed, Trans
 from fengqiao.cases.machines import GRID_EVENT, HOTLINE, POLICE_REFERRAL
 from fengqiao.cases.models import Case, CaseTransition, Outbox
 from fengqiao.cases.tests.conftest import Units, make_handler
-from fengqiao.cases.workflow import ACTIONS, MERGED, TRANSITIONS, By, Kind, is_open_state
+from fengqiao.cases.workflow import (
+    ACTIONS,
+    MERGED,
+    TRANSITIONS,
+    ActionSpec,
+    By,
+    Kind,
+    is_open_state,
+)
 from fengqiao.regions.models import Region
 from fengqiao.testing import Territory, make_user
 
@@ -226,7 +234,7 @@ def test_performer_rules(
 
 
 def test_system_actions_need_no_person(units: Units) -> None:
-    spec = engine.ActionSpec("tick", "计时", ["registered"], ["registered"], By.SYSTEM)
+    spec = ActionSpec("tick", "计时", ["registered"], ["registered"], By.SYSTEM)
     case = register(None)
     engine.check_performer(case, spec, None, citizen=False)
     with pytest.raises(NotAllowed):
