@@ -30,12 +30,57 @@ def error_body(
     return {"detail": detail, "detail_en": detail_en, "errors": errors or []}
 
 
+# Chinese for pydantic's error types; "message_en" keeps pydantic's own English text.
+FIELD_MESSAGES_ZH = {
+    "missing": "此项为必填项",
+    "extra_forbidden": "不允许提交该字段",
+    "string_too_short": "内容过短",
+    "string_too_long": "内容过长",
+    "too_short": "条目过少",
+    "too_long": "条目过多",
+    "greater_than": "数值过小",
+    "greater_than_equal": "数值过小",
+    "less_than": "数值过大",
+    "less_than_equal": "数值过大",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "string_pattern_mismatch": "格式不正确",
+    "string_type": "须为文本",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "int_from_float": "须为整数",
+    "float_parsing": "须为数字",
+    "float_type": "须为数字",
+    "decimal_parsing": "须为数字",
+    "decimal_type": "须为数字",
+    "decimal_max_digits": "数字位数过多",
+    "decimal_max_places": "小数位数过多",
+    "decimal_whole_digits": "整数位数过多",
+    "bool_parsing": "须为是或否",
+    "bool_type": "须为是或否",
+    "list_type": "须为列表",
+    "dict_type": "须为对象",
+    "model_type": "须为对象",
+    "model_attributes_type": "须为对象",
+    "date_parsing": "日期格式不正确",
+    "date_from_datetime_parsing": "日期格式不正确",
+    "datetime_parsing": "日期时间格式不正确",
+    "datetime_from_date_parsing": "日期时间格式不正确",
+    "datetime_type": "日期时间格式不正确",
+    "uuid_parsing": "须为 UUID",
+    "uuid_type": "须为 UUID",
+    "json_invalid": "不是合法的 JSON",
+    "value_error": "取值无效",
+}
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
         {
             "field": ".".join(str(part) for part in error.get("loc", ())[1:]),
-            "message": error.get("msg", ""),
+            "message": FIELD_MESSAGES_ZH.get(error.get("type", ""), "取值无效"),
+            "message_en": error.get("msg", ""),
             "type": error.get("type", ""),
         }
         for error in exc.errors
@@ -57,6 +102,18 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
     return api.create_response(
         request, error_body("请先登录。", "Authentication required."), status=401
     )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Errors django-ninja raises itself (an unparsable body → 400) in the standard shape."""
+    if exc.status_code == 400:
+        body = error_body(
+            "请求内容无法解析（须为合法的 JSON）。", "The request body cannot be parsed."
+        )
+    else:
+        body = error_body(str(exc), str(exc))
+    return api.create_response(request, body, status=exc.status_code)
 
 
 class ApiError(HttpError):
@@ -93,6 +150,7 @@ def register_routers() -> None:
     from fengqiao.accounts.auth_api import router as auth_router
     from fengqiao.audit.api import pii_router
     from fengqiao.audit.api import router as audit_router
+    from fengqiao.cases.api import build_router as cases_router
     from fengqiao.documents.api import router as documents_router
     from fengqiao.regions.api import router as regions_router
     from fengqiao.rules.api import router as rules_router
@@ -106,3 +164,4 @@ def register_routers() -> None:
     api.add_router("/auth", auth_router)
     api.add_router("/audit", audit_router)
     api.add_router("/pii", pii_router)
+    api.add_router("/cases", cases_router())

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "fengqiao.rules",
     "fengqiao.documents",
     "fengqiao.console",
+    "fengqiao.cases",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ from django.db import models
 from fengqiao.accounts.models import BUSINESS_ROLES, User
 from fengqiao.accounts.policy import ACCOUNT_VIEW_ROLES, AUDIT_READ_ROLES
 from fengqiao.audit.models import AuditEntry
+from fengqiao.cases.models import Case
 from fengqiao.regions.models import Region
 from fengqiao.units.models import Unit, UnitType
 
@@ -147,6 +148,13 @@ def _make_unit(region: Region, n: int) -> Unit:
     )
 
 
+def _make_case(region: Region, n: int) -> object:
+    from fengqiao.cases.actions import CaseDraft, do_register
+
+    draft = CaseDraft(kind="hotline", channel="other", description=f"事项{n}", region=region)
+    return do_register(draft, actor=None).case
+
+
 def _all(model: type[models.Model]) -> Callable[[], set[int]]:
     return lambda: set(model._default_manager.values_list("pk", flat=True))
 
@@ -156,6 +164,7 @@ ENDPOINTS: list[ScopedEndpoint] = [
         "regions", "/api/v1/regions/", "/api/v1/regions/{id}", _all(Region), _regions_oracle
     ),
     anchored("units", "/api/v1/units/", Unit, make=_make_unit),
+    anchored("cases", "/api/v1/cases/", Case, make=_make_case),
     ScopedEndpoint(
         "users", "/api/v1/accounts/users", "/api/v1/accounts/users/{id}", _all(User), _users_oracle
     ),

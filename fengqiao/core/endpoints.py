@@ -25,6 +25,9 @@ PUBLIC: dict[str, str] = {
     "i18n/setlang/": "界面语言切换（仅写语言 Cookie，CSRF 保护），无数据",
     "internal-admin/login/": "Django 管理后台登录页",
     "internal-admin/logout/": "Django 管理后台退出（匿名访问仅跳转）",
+    "api/v1/cases/public/submit": "群众免登录提交诉求（限流、幂等；只返回本件受理编号和查询码）",
+    "api/v1/cases/public/track": "凭受理编号＋查询码查询本件进度（限流；不符与不存在同为404）",
+    "api/v1/cases/public/rate": "凭受理编号＋查询码评价本件办理结果（限流）",
 }
 
 # Where a refused anonymous page request may be redirected.

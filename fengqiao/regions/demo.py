@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from fengqiao.regions import actions, codes, divisions
-from fengqiao.regions.bulk import NodeSpec
+from fengqiao.regions.bulk import NodeSpec, refresh_statistics
 from fengqiao.regions.models import GridType, GridWorker, Level, Region
 
 DEMO_SOURCE = "demo"
@@ -136,6 +136,7 @@ def build_demo_territory(stdout: Writer) -> None:
     grids = grid_specs()
     made = actions.do_import_regions(grids, actor=None, source="demo grids")
     stdout.write(f"演示网格（边界为生成的矩形，仅供演示）：新建 {made.total_created} 个")
+    refresh_statistics()
     existing = set(GridWorker.objects.values_list("number", flat=True))
     workers = [w for w in worker_specs([g.code for g in grids]) if w.number not in existing]
     if workers:

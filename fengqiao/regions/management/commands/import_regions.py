@@ -21,7 +21,7 @@ from django.db import DatabaseError
 
 from fengqiao.accounts.models import User
 from fengqiao.regions import actions, divisions, fileimport
-from fengqiao.regions.bulk import BuildResult, MissingParent
+from fengqiao.regions.bulk import BuildResult, MissingParent, refresh_statistics
 from fengqiao.regions.models import Level, Region
 
 
@@ -82,6 +82,7 @@ class Command(BaseCommand):
             progress=self.stdout.write,
         )
         self._report(result)
+        refresh_statistics()
         self._summary(province)
 
     def _file(self, path: Path, kind: str | None, actor: User | None) -> None:
@@ -108,6 +109,7 @@ class Command(BaseCommand):
             return
         result = actions.do_import_regions(specs, actor=actor, source=source)
         self._report(result)
+        refresh_statistics()
 
     def _report(self, result: BuildResult) -> None:
         created = "，".join(
