@@ -42,3 +42,19 @@ def test_server_error_page_has_request_id_and_no_traceback() -> None:
     assert response.status_code == 500
     assert "req-12345" in body
     assert "secret internal detail" not in body and "Traceback" not in body
+
+
+@pytest.mark.django_db
+def test_every_response_names_its_request(client: Client) -> None:
+    generated = client.get("/api/v1/health")["X-Request-ID"]
+    assert len(generated) == 32 and int(generated, 16) >= 0
+    assert client.get("/api/v1/health")["X-Request-ID"] != generated
+    echoed = client.get("/api/v1/health", HTTP_X_REQUEST_ID="gateway-7")["X-Request-ID"]
+    assert echoed == "gateway-7"
+    long_id = client.get("/api/v1/health", HTTP_X_REQUEST_ID="x" * 500)["X-Request-ID"]
+    assert long_id == "x" * 64  # a caller cannot flood the audit log through the header
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_may_be_cached_by_the_browser(client: Client) -> None:
+    assert "no-store" not in client.get("/accounts/login/").get("Cache-Control", "")

@@ -58,3 +58,40 @@ def test_a_catalogue_version_has_one_entry_per_category_and_region(territory: Te
             region=territory.county, version=1, effective_from=date(2026, 6, 1)
         )
     assert str(version) == "城关区 派单目录 v1"
+
+
+def test_units_need_a_signed_in_caller(client: Client, territory: Territory) -> None:
+    make_unit("U-ANON", territory.town)
+    assert client.get("/api/v1/units/").status_code == 401
+    assert client.get("/api/v1/units/1").status_code == 401
+
+
+def test_units_are_paged_in_code_order(
+    client: Client, territory: Territory, county_leader: User
+) -> None:
+    for number in range(7):
+        make_unit(f"U-{number:02d}", territory.town)
+    client.force_login(county_leader)
+    first = client.get("/api/v1/units/?limit=3&offset=0").json()
+    second = client.get("/api/v1/units/?limit=3&offset=3").json()
+    assert first["count"] == second["count"] == 7
+    codes = [item["code"] for item in first["items"] + second["items"]]
+    assert codes == [f"U-{number:02d}" for number in range(6)]
+    assert client.get("/api/v1/units/?unit_type=court").json() == {"items": [], "count": 0}
+
+
+def test_units_and_categories_protect_what_they_point_at(territory: Territory) -> None:
+    parent = make_unit("U-PARENT", territory.county)
+    child = Unit.objects.create(
+        name="下属科室", code="U-CHILD", unit_type=UnitType.DEPARTMENT, region=territory.town,
+        parent=parent,
+    )  # fmt: skip
+    top = Category.objects.create(code="T", name="城市管理")
+    leaf = Category.objects.create(code="T-01", name="占道经营", parent=top, taxonomy="hotline")
+    assert list(parent.children.all()) == [child]
+    assert list(top.children.all()) == [leaf]
+    assert (str(child), str(leaf)) == ("下属科室", "占道经营")
+    for protected in (parent, top, territory.town):
+        with pytest.raises(Exception, match="protected|Cannot delete"), transaction.atomic():
+            protected.delete()
+    assert Unit.objects.filter(pk__in=[parent.pk, child.pk]).count() == 2
