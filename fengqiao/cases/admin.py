@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from fengqiao.audit.actions import record
 from fengqiao.cases.models import Case, EscalationRule, Outbox, SupervisionRule
+from fengqiao.core.admin import ReadOnlyAdmin
 
 
 class AuditedRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -50,17 +51,6 @@ class EscalationRuleAdmin(AuditedRuleAdmin):
         "source",
     )
     list_filter = ("kind", "is_active")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Case)

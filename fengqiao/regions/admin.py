@@ -15,20 +15,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from fengqiao.accounts.models import User
+from fengqiao.core.admin import ReadOnlyAdmin
 from fengqiao.core.pii import blind_index, mask_phone
 from fengqiao.regions import actions
 from fengqiao.regions.models import GridAssignment, GridWorker, Region, RegionChange
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Region)
