@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +22,18 @@ def _test_sm4_key() -> None:
     if not settings.SM4_KEY:
         settings.SM4_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
         crypto.provider.cache_clear()
+    if not settings.AUDIT_CHECKPOINT_KEY:
+        settings.AUDIT_CHECKPOINT_KEY = "a5" * 32
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_per_test(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test's database starts empty, so each gets its own (not yet created) checkpoint
+    file: the sweep must never append to the working copy's var/ from a test."""
+    previous = settings.AUDIT_CHECKPOINT_FILE
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path_factory.getbasetemp() / f"cp-{uuid.uuid4().hex}"
+    yield
+    settings.AUDIT_CHECKPOINT_FILE = previous
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -163,6 +163,15 @@ if not DEBUG:
 SM4_KEY = envsecret("FENGQIAO_SM4_KEY")
 CRYPTO_PROVIDER = os.getenv("FENGQIAO_CRYPTO_PROVIDER", "fengqiao.core.crypto.SoftwareSMProvider")
 
+# AUD-05: audit checkpoints (last seq, head hash, time) signed with HMAC-SM3 under a key the
+# system administrator does not hold, appended to a file that production ships off the
+# database host (syslog, log server or object store); see docs/security.md.
+AUDIT_CHECKPOINT_KEY = envsecret("FENGQIAO_AUDIT_CHECKPOINT_KEY")
+AUDIT_CHECKPOINT_FILE = Path(
+    os.getenv("FENGQIAO_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl"))
+)
+AUDIT_CHECKPOINT_MINUTES = envint("FENGQIAO_AUDIT_CHECKPOINT_MINUTES", 5)
+
 # Demo accounts exist only when `fengqiao demo` creates them (AUTH-01).
 DEMO_PASSWORD = os.getenv("FENGQIAO_DEMO_PASSWORD", "Fengqiao@2026demo")
 

@@ -67,6 +67,12 @@ def check_production_settings(
         )
     if not settings.SM4_KEY:
         errors.append(checks.Error("未设置 FENGQIAO_SM4_KEY。", id="fengqiao.E004"))
+    if not settings.AUDIT_CHECKPOINT_KEY:
+        errors.append(
+            checks.Error(
+                "未设置 FENGQIAO_AUDIT_CHECKPOINT_KEY（审计检查点签名密钥）。", id="fengqiao.E006"
+            )
+        )
     from fengqiao.accounts.models import User
 
     if User.objects.filter(is_superuser=True, is_active=True).exists():

@@ -38,6 +38,11 @@ def sm3(data: bytes) -> bytes:
     return digest.finalize()
 
 
+def hmac_sm3(key: bytes, data: bytes) -> bytes:
+    """HMAC (RFC 2104) over SM3."""
+    return hmac.new(key, data, digestmod=_SM3Digest).digest()  # type: ignore[arg-type]
+
+
 class SoftwareSMProvider:
     """SM4-GCM with a 128-bit key held in process memory; HMAC-SM3 with a derived key."""
 
@@ -51,7 +56,7 @@ class SoftwareSMProvider:
         return sm3(data)
 
     def hmac_sm3(self, data: bytes) -> bytes:
-        return hmac.new(self._mac_key, data, digestmod=_SM3Digest).digest()  # type: ignore[arg-type]
+        return hmac_sm3(self._mac_key, data)
 
     def encrypt(self, plaintext: bytes) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
@@ -92,12 +97,12 @@ class _SM3Digest:
         return clone
 
 
-def _development_key() -> bytes:
+def development_key(name: str, size: int = 16) -> bytes:
     """DEBUG only: a key generated once and kept beside the embedded database."""
-    path = settings.DATA_DIR / "sm4.key"
+    path = settings.DATA_DIR / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(os.urandom(16).hex(), encoding="utf-8")
+        path.write_text(os.urandom(size).hex(), encoding="utf-8")
         path.chmod(0o600)
     return bytes.fromhex(path.read_text(encoding="utf-8").strip())
 
@@ -107,7 +112,7 @@ def provider() -> CryptoProvider:
     if settings.SM4_KEY:
         key = bytes.fromhex(settings.SM4_KEY)
     elif settings.DEBUG:
-        key = _development_key()
+        key = development_key("sm4.key")
     else:
         raise ImproperlyConfigured("生产环境必须设置 FENGQIAO_SM4_KEY")
     cls = import_string(settings.CRYPTO_PROVIDER)

@@ -39,9 +39,9 @@ def test_unsafe_durability_is_an_error() -> None:
 @pytest.mark.django_db
 def test_production_refuses_superusers_and_missing_key() -> None:
     User.objects.create_superuser("root", password="x")
-    with override_settings(DEBUG=False, SM4_KEY=""):
+    with override_settings(DEBUG=False, SM4_KEY="", AUDIT_CHECKPOINT_KEY=""):
         found = ids(check_production_settings())
-    assert {"fengqiao.E004", "fengqiao.E005"} <= found
+    assert {"fengqiao.E004", "fengqiao.E005", "fengqiao.E006"} <= found
     if connection.vendor == "sqlite":
         assert "fengqiao.E003" in found
     with override_settings(DEBUG=True):

@@ -1,4 +1,5 @@
-"""`fengqiao sweep`: overdue, supervision, escalation, outbox delivery (docs/cases.md)."""
+"""`fengqiao sweep`: overdue, supervision, escalation, outbox delivery (docs/cases.md), and
+the signed audit checkpoint when one is due (AUD-05)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from fengqiao.audit import checkpoints
 from fengqiao.cases import sweep
 
 
@@ -17,3 +19,6 @@ class Command(BaseCommand):
         for line in summary.lines():
             self.stdout.write(line)
         self.stdout.write(f"合计变更 total changes: {summary.changes}")
+        written = checkpoints.write_if_due()  # AUD-05, when the audit head moved
+        if written is not None:
+            self.stdout.write(f"审计检查点 audit checkpoint: seq {written.seq}")
