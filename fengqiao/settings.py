@@ -127,8 +127,17 @@ LOGIN_REDIRECT_URL = "/"
 LOGIN_FAILURE_LIMIT = envint("FENGQIAO_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_MINUTES = envint("FENGQIAO_LOGIN_FAILURE_WINDOW_MINUTES", 15)
 LOGIN_LOCK_MINUTES = envint("FENGQIAO_LOGIN_LOCK_MINUTES", 30)
-# AUTH-03: maximum password age in days (0 turns periodic change off).
+# Reverse proxies whose X-Forwarded-For is believed (the audit log's and the throttle's client
+# address); empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = frozenset(filter(None, os.getenv("FENGQIAO_TRUSTED_PROXIES", "").split(",")))
+# AUTH-04: per source address, failures (any login ID) within the window before that address
+# is refused without a password check.
+LOGIN_IP_FAILURE_LIMIT = envint("FENGQIAO_LOGIN_IP_FAILURE_LIMIT", 30)
+# AUTH-03: maximum password age in days (0 turns periodic change off), the warning before it,
+# and how many recent passwords (the current one included) may not be chosen again.
 PASSWORD_MAX_AGE_DAYS = envint("FENGQIAO_PASSWORD_MAX_AGE_DAYS", 90)
+PASSWORD_EXPIRY_WARNING_DAYS = envint("FENGQIAO_PASSWORD_EXPIRY_WARNING_DAYS", 7)
+PASSWORD_HISTORY = envint("FENGQIAO_PASSWORD_HISTORY", 5)
 # SOD-02: with strict separation no administrator role is held together with a business role.
 FENGQIAO_SOD_STRICT = envbool("FENGQIAO_SOD_STRICT", "1")
 # PII-02: unmasking more than this many values per user and hour is refused (proposed default).

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -23,10 +23,18 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from fengqiao.accounts import policy
-from fengqiao.accounts.models import ADMIN_ROLES, Role, RoleAssignment, User, sod_conflict
+from fengqiao.accounts.models import (
+    ADMIN_ROLES,
+    PasswordHistory,
+    Role,
+    RoleAssignment,
+    User,
+    sod_conflict,
+)
 from fengqiao.audit.actions import record, refusals_audited
-from fengqiao.audit.models import Outcome
+from fengqiao.audit.models import AuditEntry, Outcome
 from fengqiao.core.errors import ActionError
+from fengqiao.core.middleware import current_request
 from fengqiao.core.pii import blind_index
 from fengqiao.regions.models import Region
 from fengqiao.units.models import Unit
@@ -256,12 +264,29 @@ def _register_failure(user: User, now: datetime) -> bool:
     return locked
 
 
+def _address_throttled(now: datetime) -> bool:
+    """AUTH-04: too many failed logins from this source address within the window, whatever
+    login IDs they tried (the audit log is the counter)."""
+    context = current_request.get()
+    if context is None or not context.ip:
+        return False
+    since = now - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+    failures = AuditEntry.objects.filter(
+        action="login.failure", ip=context.ip, at__gte=since
+    ).count()
+    return failures >= settings.LOGIN_IP_FAILURE_LIMIT
+
+
 @transaction.atomic
 def do_login(request: HttpRequest, *, username: str, password: str) -> User | None:
     """AUTH-04, AUTH-05: check a login; count failures and lock after LOGIN_FAILURE_LIMIT
     within the window; the caller answers every failure identically (unknown user, wrong
     password, locked or disabled). Returns the signed-in user or None."""
     now = timezone.now()
+    if _address_throttled(now):
+        make_password(password)  # the same work and the same answer as any failure (AUTH-05)
+        record("login.failure", outcome=Outcome.FAILURE, reason="address_throttled")
+        return None
     user = User.objects.select_for_update().filter(username__iexact=username).first()
     if user is None:
         make_password(password)  # the same hashing work as a real check (timing, AUTH-05)
@@ -311,6 +336,17 @@ def do_logout(request: HttpRequest, *, actor: User) -> None:
     django_logout(request)
 
 
+def _recently_used(user: User, candidate: str) -> bool:
+    """AUTH-03: the candidate matches the current password or one of the PASSWORD_HISTORY - 1
+    passwords before it."""
+    earlier = list(
+        user.password_history.order_by("-replaced_at", "-pk").values_list("password", flat=True)[
+            : max(settings.PASSWORD_HISTORY - 1, 0)
+        ]
+    )
+    return any(check_password(candidate, encoded) for encoded in [user.password, *earlier])
+
+
 @refusals_audited("password.change")
 def do_change_password(
     user: User, *, current: str, new: str, actor: User, request: HttpRequest | None = None
@@ -354,8 +390,18 @@ def do_change_password(
             code="weak",
             field="new_password",
         ) from None
+    if _recently_used(user, new):
+        raise ActionError(
+            400,
+            f"新密码不能与最近 {settings.PASSWORD_HISTORY} 次使用过的密码相同。",
+            f"Choose a password not among the last {settings.PASSWORD_HISTORY}.",
+            code="reused",
+            field="new_password",
+        )
+    now = timezone.now()
+    PasswordHistory.objects.create(user=user, password=user.password, replaced_at=now)
     user.set_password(new)
-    user.password_changed_at = timezone.now()
+    user.password_changed_at = now
     user.must_change_password = False
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     if request is not None:

@@ -54,7 +54,17 @@ class MeOut(Schema):
     username: str
     name: str
     must_change_password: bool
+    password_expires_at: datetime | None = Field(description="密码到期时间（AUTH-03）")
+    password_expiry_warning: bool = Field(description="密码将在提醒期内到期，请尽快修改")
     assignments: list[AssignmentOut]
+
+    @staticmethod
+    def resolve_password_expires_at(obj: User) -> datetime | None:
+        return obj.password_expires_at()
+
+    @staticmethod
+    def resolve_password_expiry_warning(obj: User) -> bool:
+        return obj.password_expiry_warning(timezone.now())
 
     @staticmethod
     def resolve_name(obj: User) -> str:

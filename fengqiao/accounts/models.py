@@ -100,16 +100,25 @@ class User(AbstractUser):
         """AUTH-04: locked until `locked_until` after too many failed logins."""
         return self.locked_until is not None and self.locked_until > now
 
+    def password_expires_at(self) -> datetime | None:
+        """AUTH-03: when the current password reaches the maximum age (None: never)."""
+        max_age = settings.PASSWORD_MAX_AGE_DAYS
+        if not max_age or self.password_changed_at is None:
+            return None
+        return self.password_changed_at + timedelta(days=max_age)
+
+    def password_expiry_warning(self, now: datetime) -> bool:
+        """AUTH-03: inside the warning period before the password expires."""
+        expires = self.password_expires_at()
+        warning = timedelta(days=settings.PASSWORD_EXPIRY_WARNING_DAYS)
+        return expires is not None and now <= expires <= now + warning
+
     def needs_password_change(self, now: datetime) -> bool:
         """AUTH-01/03: a one-time or reset password, or one older than the maximum age."""
         if self.must_change_password:
             return True
-        max_age = settings.PASSWORD_MAX_AGE_DAYS
-        return bool(
-            max_age
-            and self.password_changed_at is not None
-            and now - self.password_changed_at > timedelta(days=max_age)
-        )
+        expires = self.password_expires_at()
+        return expires is not None and now > expires
 
 
 class RoleAssignment(models.Model):
@@ -165,3 +174,19 @@ class RoleAssignment(models.Model):
         )
         if conflict is not None:
             raise ValidationError({"role": conflict.label}, code=conflict.value)
+
+
+class PasswordHistory(models.Model):
+    """AUTH-03: hashes of earlier passwords, so that recent ones are not chosen again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        indexes = [models.Index(fields=["user", "-replaced_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.replaced_at:%Y-%m-%d}"

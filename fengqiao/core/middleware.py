@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
@@ -29,6 +30,21 @@ CSP = (
 )
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The client's address for the audit log and the login throttle. Behind the reverse proxies
+    named in TRUSTED_PROXIES, the right-most X-Forwarded-For address that is not one of them
+    (a client can prepend anything to the header, but not append); otherwise REMOTE_ADDR."""
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    trusted: frozenset[str] = settings.TRUSTED_PROXIES
+    if remote not in trusted:
+        return remote
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]
+    for address in reversed(forwarded):
+        if address and address not in trusted:
+            return address[:45]
+    return remote
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -36,7 +52,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         context = RequestContext(
             request_id=request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex,
-            ip=request.META.get("REMOTE_ADDR", ""),
+            ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", "")[:200],
         )
         token = current_request.set(context)

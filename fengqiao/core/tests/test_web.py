@@ -1,11 +1,14 @@
 """WEB-02 headers on every response; WEB-03 error pages."""
 
+from typing import Any
+
 import pytest
 from django.http import HttpRequest, HttpResponse
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import path
 
 from fengqiao.accounts.models import User
+from fengqiao.core.middleware import client_ip
 
 
 def boom(request: HttpRequest) -> HttpResponse:
@@ -58,3 +61,22 @@ def test_every_response_names_its_request(client: Client) -> None:
 @pytest.mark.django_db
 def test_anonymous_pages_may_be_cached_by_the_browser(client: Client) -> None:
     assert "no-store" not in client.get("/accounts/login/").get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        ("203.0.113.9", "", "203.0.113.9"),  # no proxy configured for this address
+        ("203.0.113.9", "1.2.3.4", "203.0.113.9"),  # untrusted peers cannot claim an address
+        ("10.0.0.2", "198.51.100.7", "198.51.100.7"),
+        ("10.0.0.2", "6.6.6.6, 198.51.100.7", "198.51.100.7"),  # a client-prepended lie
+        ("10.0.0.2", "198.51.100.7, 10.0.0.3", "198.51.100.7"),  # two proxy hops
+        ("10.0.0.2", "", "10.0.0.2"),
+    ],
+)
+def test_client_address_behind_trusted_proxies(
+    settings: Any, remote: str, forwarded: str, expected: str
+) -> None:
+    settings.TRUSTED_PROXIES = frozenset({"10.0.0.2", "10.0.0.3"})
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
