@@ -28,6 +28,7 @@ from fengqiao.cases.actions.engine import (
 )
 from fengqiao.cases.errors import CaseError, Invalid, NotAllowed, field_error
 from fengqiao.cases.models import (
+    ACTIVE_ASSIGNMENT,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
@@ -270,6 +271,8 @@ def do_sign(case: Case, *, actor: User, version: int | None = None) -> Case:
         case = move(
             case, "sign", actor=actor, version=version, actor_unit=assignment.unit, fields=fields
         )
+        if assignment.status == AssignmentStatus.SIGNED:
+            return case  # a co-unit promoted to lead keeps the sign-for it already gave
     else:
         note(case, "co_sign", actor=actor, actor_unit=assignment.unit)
     _set_assignment(
@@ -347,6 +350,14 @@ def do_redispatch(
             [field_error("lead.unit_id", "须为其他单位", "must differ from the objecting unit")],
         )
     _validate_units(lead, [])
+    existing = case.assignments.filter(unit=lead.unit, status__in=ACTIVE_ASSIGNMENT).first()
+    if existing is not None and existing.status == AssignmentStatus.OBJECTED:
+        # its own objection to co-handling is still open: rule on that first
+        raise Invalid(
+            "该单位对协办的异议尚待审核，请先裁定后再改派。",
+            "The unit's objection to its co-assignment awaits a ruling.",
+            [field_error("lead.unit_id", "该单位的异议尚待审核", "objection pending")],
+        )
     case = move(
         case,
         "redispatch",
@@ -357,12 +368,15 @@ def do_redispatch(
         fields={"lead_unit": lead.unit},
     )
     _set_assignment(old, AssignmentStatus.OBJECTED, status=AssignmentStatus.WITHDRAWN)
-    existing = case.assignments.filter(unit=lead.unit, status__in=["pending", "signed"]).first()
     if existing is not None:
         # A co-unit promoted to lead keeps its own sign-for; the catalogue entry is not reused.
+        # One that had replied on its part works on as the lead (its reply stays on the
+        # timeline as a co_reply).
         existing.role = AssignmentRole.LEAD
         existing.task = lead.task or existing.task
-        existing.save(update_fields=["role", "task"])
+        if existing.status == AssignmentStatus.REPLIED:
+            existing.status = AssignmentStatus.SIGNED
+        existing.save(update_fields=["role", "task", "status"])
     else:
         _create_assignment(case, lead, role=AssignmentRole.LEAD, actor=actor, now=timezone.now())
     return case

@@ -173,13 +173,17 @@ def _public_view(case: Case) -> s.PublicCaseOut:
         due_at=case.due_at,
         closed_at=case.closed_at,
         resolved=case.resolved,
-        reply=lead.reply if lead and case.status not in ("handling", "replied") else "",
-        can_rate=case.status == "reviewed" and not case.satisfaction,
+        # only a reply that passed review: one returned for rework stays internal
+        reply=lead.reply if lead and case.status in REVIEWED_STATES else "",
+        # every callback leaves 'reviewed', so a reviewed case awaits a rating (again after a
+        # rework round that followed a dissatisfied one)
+        can_rate=case.status == "reviewed",
         steps=steps,
     )
 
 
 PUBLIC_STEPS = {"register": "已受理"}
+REVIEWED_STATES = frozenset({"reviewed", "closed", "archived"})
 
 
 def _public_step(case: Case, action: str, to_status: str) -> str:
