@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
+
+import pytest
 
 from fengqiao.accounts.models import User
 from fengqiao.cases import sweep
 from fengqiao.cases.actions import CaseDraft, PartyDraft
+from fengqiao.cases.errors import CaseError, Invalid
 from fengqiao.cases.models import Case, PartyRole
 from fengqiao.cases.workflow import Kind
 from fengqiao.mediation import actions as m
@@ -47,18 +52,36 @@ def accept(case: Case, actor: User, at: dt.datetime) -> Case:
 
 def to_mediating(case: Case, actor: User, mediator: Mediator, at: dt.datetime) -> Case:
     with travel(at):
-        case = m.do_assign_mediators(case, actor=actor, picks=[m.MediatorPick(mediator, True)], chosen_by="designated")
-        m.do_hold_session(case, actor=actor, draft=m.SessionDraft(
-            held_at=at, mode="on_site", record="调解记录", mediators=[mediator]))
+        case = m.do_assign_mediators(
+            case, actor=actor, picks=[m.MediatorPick(mediator, True)], chosen_by="designated"
+        )
+        m.do_hold_session(
+            case,
+            actor=actor,
+            draft=m.SessionDraft(
+                held_at=at, mode="on_site", record="调解记录", mediators=[mediator]
+            ),
+        )
         case.refresh_from_db()
         return case
 
 
 def settle(case: Case, actor: User, at: dt.datetime, form: str = "written") -> Case:
     with travel(at):
-        return m.do_record_outcome(case, actor=actor, outcome="success", agreement=m.AgreementDraft(
-            form=form, facts="事实", disputed_points="争议", terms=["乙方赔偿甲方100元"],
-            performance_manner="现金", performance_deadline=dt.date(2026, 12, 31), amount=Decimal("100")))
+        return m.do_record_outcome(
+            case,
+            actor=actor,
+            outcome="success",
+            agreement=m.AgreementDraft(
+                form=form,
+                facts="事实",
+                disputed_points="争议",
+                terms=["乙方赔偿甲方100元"],
+                performance_manner="现金",
+                performance_deadline=dt.date(2026, 12, 31),
+                amount=Decimal("100"),
+            ),
+        )
 
 
 def timer(case: Case, code: str) -> CaseTimer:
@@ -70,3 +93,11 @@ def overdue_after_sweep(case: Case, code: str, now: dt.datetime) -> bool:
     with travel(now):
         sweep.run(now)
     return timer(case, code).overdue_at is not None
+
+
+@contextmanager
+def refused(text: str, kind: type[CaseError] = Invalid) -> Iterator[None]:
+    """The block must raise `kind` whose Chinese message contains `text`."""
+    with pytest.raises(kind) as info:
+        yield
+    assert text in info.value.detail, info.value.detail
