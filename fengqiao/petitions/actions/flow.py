@@ -19,7 +19,7 @@ from fengqiao.cases.actions import (
     do_uphold,
 )
 from fengqiao.cases.actions.engine import active_lead, move, require
-from fengqiao.cases.errors import Invalid, field_error
+from fengqiao.cases.errors import CaseError, Invalid, field_error
 from fengqiao.cases.models import Case
 from fengqiao.petitions.actions.common import (
     CITATION,
@@ -259,6 +259,12 @@ def do_object_misrouted(
     """异议: the organ says the item is not its to handle — only within 5 working days of
     receiving it, with its reasons (第二十三条, rule 18)."""
     require(case, "object")
+    lead = active_lead(case)
+    if lead is not None and lead.objection_locked:
+        raise CaseError(
+            "异议已裁定不成立，应当受理办理，不得再次提出异议。",
+            "An objection was already ruled against this organ; it may not object again.",
+        )
     timer = running(case, MISROUTE)
     now = timezone.now()
     if timer is None or now > timer.due_at:

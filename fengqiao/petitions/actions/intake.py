@@ -101,9 +101,10 @@ def _matter(draft: CaseDraft, details: PetitionDraft) -> tuple[Matter, bool]:
     return Matter.objects.create(key=key), False
 
 
-def refusal_for(matter: Matter, receiver: Unit | None) -> str:
+def refusal_for(matter: Matter, receiver: Unit | None, *, new: Case | None = None) -> str:
     """Why the same matter may not be accepted now; empty when it may (an earlier submission
-    that was not accepted, with nothing open, does not block a new one)."""
+    that was not accepted, with nothing open, does not block a new one). `new` is the
+    submission being registered: it does not block itself."""
     if matter.stage == MatterStage.FINAL:
         return (
             f"该信访事项已经复核，信访人以同一事实和理由提出的，不再受理（{CITATION}第三十六条）。"
@@ -118,7 +119,10 @@ def refusal_for(matter: Matter, receiver: Unit | None) -> str:
             "该信访事项已办结或已导入相应法定程序，信访人以同一事实和理由提出的，不再作为新的"
             f"信访事项受理（{CITATION}第三十一、三十五条）。"
         )
-    if not Case.objects.filter(petition__matter=matter, is_open=True).exists():
+    others = Case.objects.filter(petition__matter=matter, is_open=True)
+    if new is not None:
+        others = others.exclude(pk=new.pk)
+    if not others.exists():
         return ""
     region = matter.handling_region
     if receiver is not None and region is not None and is_above(receiver.region, region):
@@ -158,7 +162,7 @@ def do_register_petition(
         about_unit=about,
         is_group=details.is_group,
     )
-    refusal = refusal_for(matter, receiver) if seen else ""
+    refusal = refusal_for(matter, receiver, new=case) if seen else ""
     if refusal:
         move(
             case,
