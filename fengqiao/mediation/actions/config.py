@@ -14,6 +14,7 @@ from fengqiao.accounts.scope import scope_paths
 from fengqiao.audit.actions import record
 from fengqiao.cases.errors import Invalid, NotAllowed, field_error
 from fengqiao.cases.models import user_unit_ids
+from fengqiao.mediation.actions.common import check_org
 from fengqiao.mediation.models import (
     DEFAULT_TYPE,
     ORG_UNIT_TYPES,
@@ -174,8 +175,10 @@ def do_save_route(
         raise Invalid(
             "分流路径须属于人民法院。",
             "Routes belong to courts.",
-            [field_error("court_unit_code", "须为人民法院", "must be a court")],
+            [field_error("court_code", "须为人民法院", "must be a court")],
         )
+    for i, (_, unit) in enumerate(steps):
+        check_org(unit, f"steps.{i}.unit_code")  # each step must be a body that mediates
     if not steps:
         raise Invalid(
             "请至少设置一个分流环节。",
