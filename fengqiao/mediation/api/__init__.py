@@ -9,8 +9,8 @@ def build_router() -> Router:
     from fengqiao.mediation.api import config, intake, read, transitions
 
     router = Router()
+    assert read.router is intake.router  # one router for GET and POST /disputes
     router.add_router("", intake.router)
-    router.add_router("", read.router)
     router.add_router("", transitions.router)
     router.add_router("", config.router)
     return router

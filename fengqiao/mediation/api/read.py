@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -23,13 +23,15 @@ from fengqiao.mediation import stats, tracks
 from fengqiao.mediation.actions.agreement import current_agreement
 from fengqiao.mediation.api import schemas as s
 from fengqiao.mediation.api.access import get_dispute
+
+# Same router as intake: GET and POST "/disputes" must share one URL pattern (two routers
+# would each register the path, and the second would answer 405 to the other's method).
+from fengqiao.mediation.api.intake import router as router  # noqa: E402
 from fengqiao.mediation.api.present import dispute_list_out, dispute_out
 from fengqiao.mediation.documents import agreement_data, agreement_document
 from fengqiao.mediation.machine import DISPUTE_KINDS
 from fengqiao.mediation.models import DiversionRoute
 from fengqiao.procedures.files import document_response
-
-router = Router(tags=["mediation"])
 
 
 class DisputeFilters(Schema):
