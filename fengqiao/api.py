@@ -152,6 +152,8 @@ def register_routers() -> None:
     from fengqiao.audit.api import router as audit_router
     from fengqiao.cases.api import build_router as cases_router
     from fengqiao.documents.api import router as documents_router
+    from fengqiao.mediation.api import build_router as mediation_router
+    from fengqiao.petitions.api import build_router as petitions_router
     from fengqiao.regions.api import router as regions_router
     from fengqiao.rules.api import router as rules_router
     from fengqiao.units.api import router as units_router
@@ -165,3 +167,5 @@ def register_routers() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/pii", pii_router)
     api.add_router("/cases", cases_router())
+    api.add_router("/mediation", mediation_router())
+    api.add_router("/petitions", petitions_router())

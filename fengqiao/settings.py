@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "fengqiao.documents",
     "fengqiao.console",
     "fengqiao.cases",
+    "fengqiao.procedures",
+    "fengqiao.mediation",
+    "fengqiao.petitions",
 ]
 
 MIDDLEWARE = [
