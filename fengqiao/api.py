@@ -153,6 +153,7 @@ def register_routers() -> None:
     from fengqiao.cases.api import build_router as cases_router
     from fengqiao.documents.api import router as documents_router
     from fengqiao.regions.api import router as regions_router
+    from fengqiao.reports.api import router as reports_router
     from fengqiao.rules.api import router as rules_router
     from fengqiao.units.api import router as units_router
 
@@ -165,3 +166,4 @@ def register_routers() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/pii", pii_router)
     api.add_router("/cases", cases_router())
+    api.add_router("/reports", reports_router)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "fengqiao.documents",
     "fengqiao.console",
     "fengqiao.cases",
+    "fengqiao.reports",
 ]
 
 MIDDLEWARE = [
