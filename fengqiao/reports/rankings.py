@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -75,7 +76,7 @@ class Ranking:
         }
 
 
-def competition_ranks(values: list[Decimal | int], *, higher_first: bool) -> list[int]:
+def competition_ranks(values: Sequence[Decimal | int], *, higher_first: bool) -> list[int]:
     """1, 2, 2, 4: equal values share a rank; the next rank counts the rows before it."""
     order = sorted(range(len(values)), key=lambda i: values[i], reverse=higher_first)
     ranks = [0] * len(values)

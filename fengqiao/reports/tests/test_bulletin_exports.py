@@ -92,5 +92,7 @@ def test_table_exports_read_back(desk: Desk) -> None:
     ]
     assert "城关区生态环境分局" in cells and "75.00%" in cells
     pdf = exports.tables_file([result], "pdf", "表")
-    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages))
+    text = re.sub(
+        r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    )
     assert "城关区生态环境分局" in text and "75.00%" in text
