@@ -6,15 +6,18 @@ information (AC-06: the rollups hold none). Large files: POST /api/v1/exports/ w
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 from pydantic import Field
 
-from fengqiao.accounts.scope import request_user
+from fengqiao.accounts.scope import path_condition, request_user
 from fengqiao.api import ApiError
 from fengqiao.cases.workflow import Kind
 from fengqiao.reports import bulletin, dashboard, exports, packs, periods, rankings, selectors
@@ -27,7 +30,7 @@ from fengqiao.reports.actions import (
     do_stop_schedule,
 )
 from fengqiao.reports.definitions import REPORTS, TABLES
-from fengqiao.reports.models import ReportSchedule
+from fengqiao.reports.models import ReportPack, ReportSchedule
 from fengqiao.reports.periods import Period, PeriodError
 from fengqiao.reports.selectors import Filters, NotAvailable
 from fengqiao.units.models import Category
@@ -238,29 +241,59 @@ def bulletin_export(request: HttpRequest, q: Query[BulletinExportQuery]) -> Http
 # ------------------------------------------------------------------ packs and schedules
 
 
-@router.get("/packs", summary="定期报表包（本人可阅读的）")
+class AreaOut(Schema):
+    code: str
+    name: str
+
+
+class PackFileOut(Schema):
+    index: int
+    name: str
+    size: int
+    url: str
+
+
+class PackOut(Schema):
+    id: int
+    region: AreaOut
+    cadence: str
+    period: str
+    period_label: str
+    generated_at: datetime
+    files: list[PackFileOut]
+
+
+def _pack_out(pack: ReportPack) -> dict[str, Any]:
+    return {
+        "id": pack.pk,
+        "region": {"code": pack.region.code, "name": pack.region.name},
+        "cadence": pack.schedule.cadence,
+        "period": pack.period,
+        "period_label": pack.period_label,
+        "generated_at": pack.generated_at,
+        "files": [
+            {
+                "index": i,
+                "name": f["name"],
+                "size": f["size"],
+                "url": f"/api/v1/reports/packs/{pack.pk}/files/{i}",
+            }
+            for i, f in enumerate(pack.files)
+        ],  # fmt: skip
+    }
+
+
+@router.get("/packs", response=list[PackOut], summary="定期报表包（本人可阅读的）")
+@paginate
 def pack_list(request: HttpRequest) -> list[dict[str, Any]]:
-    user = request_user(request)
-    return [
-        {
-            "id": pack.pk,
-            "region": {"code": pack.region.code, "name": pack.region.name},
-            "cadence": pack.schedule.cadence,
-            "period": pack.period,
-            "period_label": pack.period_label,
-            "generated_at": pack.generated_at,
-            "files": [
-                {
-                    "index": i,
-                    "name": f["name"],
-                    "size": f["size"],
-                    "url": f"/api/v1/reports/packs/{pack.pk}/files/{i}",
-                }
-                for i, f in enumerate(pack.files)
-            ],  # fmt: skip
-        }
-        for pack in packs.readable_packs(user)
-    ]
+    packs_ = packs.readable_packs(request_user(request)).order_by("-generated_at", "-pk")
+    return [_pack_out(p) for p in packs_]
+
+
+@router.get("/packs/{pack_id}", response=PackOut, summary="报表包详情")
+def pack_detail(request: HttpRequest, pack_id: int) -> dict[str, Any]:
+    pack = get_object_or_404(packs.readable_packs(request_user(request)), pk=pack_id)
+    return _pack_out(pack)
 
 
 @router.get("/packs/{pack_id}/files/{index}", summary="下载报表包中的文件")
@@ -290,6 +323,16 @@ class ScheduleIn(Schema):
     issuer: str = Field("", max_length=100)
 
 
+class ScheduleOut(Schema):
+    id: int
+    region: AreaOut
+    cadence: str
+    audience_roles: list[str]
+    tables: list[str]
+    issuer: str
+    is_active: bool
+
+
 def _schedule_out(s: ReportSchedule) -> dict[str, Any]:
     return {
         "id": s.pk,
@@ -302,11 +345,20 @@ def _schedule_out(s: ReportSchedule) -> dict[str, Any]:
     }
 
 
-@router.get("/schedules", summary="定期报表设置（本人统计范围内）")
-def schedule_list(request: HttpRequest) -> list[dict[str, Any]]:
+def _visible_schedules(request: HttpRequest) -> QuerySet[ReportSchedule]:
     scope = selectors.analytic_scope(request_user(request))
-    rows = ReportSchedule.objects.select_related("region").order_by("pk")
-    return [_schedule_out(s) for s in rows if scope.covers(s.region)]
+    return ReportSchedule.objects.filter(path_condition(list(scope.paths))).select_related("region")
+
+
+@router.get("/schedules", response=list[ScheduleOut], summary="定期报表设置（本人统计范围内）")
+@paginate
+def schedule_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_schedule_out(s) for s in _visible_schedules(request).order_by("pk")]
+
+
+@router.get("/schedules/{schedule_id}", response=ScheduleOut, summary="定期报表设置详情")
+def schedule_detail(request: HttpRequest, schedule_id: int) -> dict[str, Any]:
+    return _schedule_out(get_object_or_404(_visible_schedules(request), pk=schedule_id))
 
 
 @router.post("/schedules", response={201: dict[str, Any]}, summary="新建定期报表（区域管理员）")
@@ -327,10 +379,7 @@ def schedule_create(request: HttpRequest, payload: ScheduleIn) -> tuple[int, dic
 @router.post("/schedules/{schedule_id}/stop", summary="停用定期报表")
 def schedule_stop(request: HttpRequest, schedule_id: int) -> dict[str, Any]:
     user = request_user(request)
-    scope = selectors.analytic_scope(user)
-    schedule = get_object_or_404(ReportSchedule.objects.select_related("region"), pk=schedule_id)
-    if not scope.covers(schedule.region):
-        raise Http404
+    schedule = get_object_or_404(_visible_schedules(request), pk=schedule_id)
     try:
         return _schedule_out(do_stop_schedule(schedule, actor=user))
     except ScheduleRefused as exc:

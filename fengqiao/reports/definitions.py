@@ -107,6 +107,7 @@ TABLE_LIST = (
             Context("events_per_worker", "人均发现事件"),
         ),
         basis=RULE6,
+        min_level=Level.COUNTY,  # one row per grid: a county has hundreds, a province 40 000
         notes=("网格员人数为当前在岗（含请假）人数，不随统计期回溯。",),
     ),
     TableDef(

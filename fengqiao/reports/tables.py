@@ -81,6 +81,7 @@ class TableDef:
     limit: int = 0
     notes: tuple[str, ...] = ()
     max_level: int = Level.GRID
+    min_level: int = Level.PROVINCE  # the widest area the table is drawn for
     unit: str = "单位：件"
 
 
@@ -336,6 +337,10 @@ def build_for(
     than MAX_SYNC_ROWS rows is refused unless built for an export job."""
     if region.level > defn.max_level:
         raise NotAvailable(f"「{defn.title}」只统计到{Level(defn.max_level).label}一级。")
+    if region.level < defn.min_level:
+        raise NotAvailable(
+            f"「{defn.title}」按{Level(defn.min_level).label}及以下区划编制，请选择下级区划。"
+        )
     before = periods.before(period)
     plist = [period, periods.year_before(period)] + ([before] if before else [])
     f = Filters(kinds=defn.kinds)
