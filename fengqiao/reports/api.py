@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -362,7 +362,7 @@ def schedule_detail(request: HttpRequest, schedule_id: int) -> dict[str, Any]:
 
 
 @router.post("/schedules", response={201: dict[str, Any]}, summary="新建定期报表（区域管理员）")
-def schedule_create(request: HttpRequest, payload: ScheduleIn) -> tuple[int, dict[str, Any]]:
+def schedule_create(request: HttpRequest, payload: ScheduleIn) -> Status[dict[str, Any]]:
     user = request_user(request)
     region = selectors.area_for(user, payload.region)
     try:
@@ -373,7 +373,7 @@ def schedule_create(request: HttpRequest, payload: ScheduleIn) -> tuple[int, dic
     except ScheduleRefused as exc:
         status = 403 if exc.forbidden else 422
         raise ApiError(status, str(exc), "Schedule refused.", exc.errors) from None
-    return 201, _schedule_out(schedule)
+    return Status(201, _schedule_out(schedule))
 
 
 @router.post("/schedules/{schedule_id}/stop", summary="停用定期报表")

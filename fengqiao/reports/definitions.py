@@ -1,5 +1,5 @@
 """The standard tables (rule 39: 信访年报 rule 22, 人民调解月报 rule 27, 12345 三率 rule 16, and
-the grid work table). Each is data: to add a table, add a `TableDef` here (docs/reports.md §4).
+the grid work table). Each is data: to add a table, add a `TableDef` here (docs/reports.md §5).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ shared by the sync (which loads the rows from the database) and the benchmark ge
 (which makes them up), so both count alike.
 
 Kind profiles say which end states are 办结 and which end a case otherwise (不予受理, 转紧急
-热线, 告知其他途径 …); they are data, registered per kind (docs/indicators.md §3).
+热线, 告知其他途径 …); they are data, registered per kind (docs/reports.md §4).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ places. Each takes the summed measures of some rollup rows (selectors.Sums) and 
 parameters that selected them, and returns a `Figure` that remembers both (traceability).
 
 The definitions — numerator, denominator, time basis, merged and reopened cases — are in
-docs/indicators.md; the `definition` strings below are the short Chinese form shown in
+docs/reports.md §4; the `definition` strings below are the short Chinese form shown in
 tables and bulletins.
 """
 

@@ -5,7 +5,7 @@ tables by facts.py. `contribution(facts, chain)` turns it into increments of rol
 the one definition used by the incremental sync, the rebuild and the benchmark generator,
 so the three can never disagree.
 
-Each measure is placed on one date (docs/indicators.md §1):
+Each measure is placed on one date (docs/reports.md §1):
 - received basis — the local date the case was received (a cohort, counted as of now);
 - finished basis — the local date of its final closure;
 - provider basis — the date the mediation/petition record gives (outcome, routing).

@@ -4,7 +4,7 @@ sync queue, settings as data, and scheduled report packs.
 The rollups hold counts only — no names, phones, addresses or free text — so nothing read
 from them can carry personal information (AC-06). Region, unit and category columns are
 plain integers (not foreign keys): a rollup row records the area chain *as it was* when the
-case was registered, and must survive later changes to the territory (docs/indicators.md §2).
+case was registered, and must survive later changes to the territory (docs/reports.md §2).
 """
 
 from __future__ import annotations
