@@ -155,6 +155,7 @@ def register_routers() -> None:
     from fengqiao.mediation.api import build_router as mediation_router
     from fengqiao.petitions.api import build_router as petitions_router
     from fengqiao.regions.api import router as regions_router
+    from fengqiao.reports.api import router as reports_router
     from fengqiao.rules.api import router as rules_router
     from fengqiao.units.api import router as units_router
 
@@ -169,3 +170,4 @@ def register_routers() -> None:
     api.add_router("/cases", cases_router())
     api.add_router("/mediation", mediation_router())
     api.add_router("/petitions", petitions_router())
+    api.add_router("/reports", reports_router)

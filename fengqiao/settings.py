@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fengqiao.procedures",
     "fengqiao.mediation",
     "fengqiao.petitions",
+    "fengqiao.reports",
 ]
 
 MIDDLEWARE = [

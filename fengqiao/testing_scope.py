@@ -155,6 +155,74 @@ def _make_case(region: Region, n: int) -> object:
     return do_register(draft, actor=None).case
 
 
+def _make_schedule(region: Region, n: int) -> object:
+    from fengqiao.reports.models import ReportSchedule
+
+    # inactive: several schedules of one region and cadence may exist side by side
+    return ReportSchedule.objects.create(
+        region=region, cadence="monthly", audience_roles=["leader"], is_active=False
+    )
+
+
+def _schedules_universe() -> set[int]:
+    from fengqiao.reports.models import ReportSchedule
+
+    return set(ReportSchedule.objects.values_list("pk", flat=True))
+
+
+def _schedules_oracle(world: World, user_id: int) -> set[int]:
+    """Every schedule (the packs' ones too) is visible where its area is."""
+    from fengqiao.reports.models import ReportSchedule
+
+    rows = ReportSchedule.objects.values_list("pk", "region_id")
+    return {pk for pk, region_id in rows if world.sees(user_id, region_id)}
+
+
+def _seed_schedules(world: World, regions: list[Region]) -> None:
+    for n, region in enumerate(regions):
+        _make_schedule(region, n)
+
+
+PACK_AUDIENCES = (["leader"], ["operator", "region_admin"], ["grid_worker"])
+
+
+def _seed_packs(world: World, regions: list[Region]) -> None:
+    from fengqiao.reports.models import ReportPack, ReportSchedule
+
+    for n, region in enumerate(regions):
+        schedule = ReportSchedule.objects.create(
+            region=region,
+            cadence="monthly",
+            audience_roles=PACK_AUDIENCES[n % len(PACK_AUDIENCES)],
+            is_active=False,
+        )
+        ReportPack.objects.create(
+            schedule=schedule,
+            region=region,
+            period="2026-03",
+            period_label="2026年3月",
+            files=[{"name": "通报.docx", "stored": "x.docx", "size": 1, "content_type": "x"}],
+        )
+
+
+def _packs_universe() -> set[int]:
+    from fengqiao.reports.models import ReportPack
+
+    return set(ReportPack.objects.values_list("pk", flat=True))
+
+
+def _packs_oracle(world: World, user_id: int) -> set[int]:
+    """A pack is readable by a live grant in one of its audience roles over its area."""
+    from fengqiao.reports.models import ReportPack
+
+    rows = ReportPack.objects.values_list("pk", "region_id", "schedule__audience_roles")
+    return {
+        pk
+        for pk, region_id, audience in rows
+        if world.within(region_id, world.roots(user_id, frozenset(audience), act=False))
+    }
+
+
 def _all(model: type[models.Model]) -> Callable[[], set[int]]:
     return lambda: set(model._default_manager.values_list("pk", flat=True))
 
@@ -165,6 +233,22 @@ ENDPOINTS: list[ScopedEndpoint] = [
     ),
     anchored("units", "/api/v1/units/", Unit, make=_make_unit),
     anchored("cases", "/api/v1/cases/", Case, make=_make_case),
+    ScopedEndpoint(
+        "report packs",
+        "/api/v1/reports/packs",
+        "/api/v1/reports/packs/{id}",
+        _packs_universe,
+        _packs_oracle,
+        _seed_packs,
+    ),
+    ScopedEndpoint(
+        "report schedules",
+        "/api/v1/reports/schedules",
+        "/api/v1/reports/schedules/{id}",
+        _schedules_universe,
+        _schedules_oracle,
+        _seed_schedules,
+    ),
     ScopedEndpoint(
         "users", "/api/v1/accounts/users", "/api/v1/accounts/users/{id}", _all(User), _users_oracle
     ),

@@ -407,14 +407,17 @@ class _Renderer:
             repeat = OxmlElement("w:tblHeader")
             repeat.set(qn("w:val"), "true")
             tr_pr.append(repeat)
+        row_objects = list(table.rows)
         for offset, values in enumerate(body_rows):
             total = offset >= len(block.rows)
+            # one row's cells at a time: table.cell(r, c) walks the whole table on every call
+            cells = row_objects[depth + offset].cells
             for c, (value, column) in enumerate(zip(values, block.leaves, strict=True)):
                 numeric = column.format is not NumberFormat.TEXT and not isinstance(value, str)
                 role = FontRole.HEI if total else FontRole.BODY
                 align = Align.RIGHT if numeric else Align.CENTER
                 text = format_cell(value, column.format)
-                self._cell_text(table.cell(depth + offset, c), text, role, size, align)
+                self._cell_text(cells[c], text, role, size, align)
         for line in [*block.notes, *([f"数据来源：{block.source}"] if block.source else [])]:
             self.para([(line, FontRole.BODY)], size=note, align=Align.LEFT)
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from copy import copy
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -82,11 +84,18 @@ def write_table(sheet: Worksheet, table: DataTable) -> None:
             )
     first_data = header_top + depth
     r = first_data
+    # Setting a style hashes it (slow for thousands of cells): style the first cell of each
+    # (font, numeric, column) once and copy its style array to the others.
+    styled: dict[tuple[int, bool, int], Any] = {}
     for values, font in [(v, BODY_FONT) for v in table.rows] + [
         (v, TOTAL_FONT) for v in table.total_rows
     ]:
         for c, (value, column) in enumerate(zip(values, leaves, strict=True), start=1):
             target = sheet.cell(row=r, column=c, value=_excel_value(value))
+            key = (id(font), isinstance(target.value, int | float), c)
+            if key in styled:
+                target._style = copy(styled[key])  # type: ignore[attr-defined]
+                continue
             target.border = GRID
             target.font = font
             numeric = isinstance(target.value, int | float)
@@ -95,6 +104,7 @@ def write_table(sheet: Worksheet, table: DataTable) -> None:
                 target.alignment = Alignment(horizontal="right", vertical="center")
             else:
                 target.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            styled[key] = copy(target._style)  # type: ignore[attr-defined]
         r += 1
     footer = [*table.notes, *([f"数据来源：{table.source}"] if table.source else [])]
     for line in footer:
