@@ -74,3 +74,14 @@ def workers(territory: Territory) -> Workers:
     GridAssignment.objects.create(worker=left, grid=territory.grid_a2)
     GridAssignment.objects.create(worker=other, grid=territory.other_grid, is_chief=True)
     return Workers(chief, shared, left, other)
+
+
+# The cases app's units, dispatch catalogue and handlers (and its autouse cache clearing and
+# attachment directory) serve the case pages' tests too.
+from fengqiao.cases.tests.conftest import (  # noqa: E402, F401
+    _attachment_dir,
+    _clear_cache,
+    env_handler,
+    street_handler,
+    units,
+)
