@@ -173,15 +173,20 @@ def test_grid_worker_report_survives_a_dropped_connection(
     territory: Territory,
     grid_worker: User,
     units: Units,
+    grid_a1_boundary: None,
 ) -> None:
     tab = open_tab(chromium, live_server.url, grid_worker, viewport=PHONE)
+    tab.page.context.grant_permissions(["geolocation"])
+    tab.page.context.set_geolocation({"latitude": 36.065, "longitude": 103.835})
     tab.go("/console/grid/report/")
     page = tab.page
     category = Category.objects.filter(taxonomy="grid").order_by("code").first()
     assert category is not None
     page.select_option("#id_category", category.code)
     page.fill("#id_description", "小区门口井盖缺失，有安全隐患")
-    page.select_option("#id_region", territory.grid_a1.code)
+    page.get_by_role("button", name="获取当前位置").click()
+    page.wait_for_selector("form[data-located='yes']")
+    assert "已定位" in page.inner_text("[data-locate-status]")
     page.set_input_files(
         "#id_photo", files=[{"name": "现场.png", "mimeType": "image/png", "buffer": PNG}]
     )
@@ -210,7 +215,7 @@ def test_grid_worker_report_survives_a_dropped_connection(
     assert "已收到" in status and case.receipt_no in status
     assert attempts[0] == attempts[1] != ""  # the same key, made before the first try
     assert Case.objects.count() == 1 and case.attachments.count() == 1
-    assert case.status == "reported"
+    assert case.status == "reported" and case.grid == territory.grid_a1  # by the GPS point
     tab.screenshot("case-grid-3-received")
     tab.go("/console/grid/tasks/")
     assert case.receipt_no in page.inner_text("main")

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from fengqiao.accounts.models import Role, User
 from fengqiao.audit.models import AuditEntry
@@ -303,3 +306,140 @@ def test_nav_shows_the_case_pages_by_role(
     assert {"report", "tasks"} <= keys(grid_worker) and "cases" not in keys(grid_worker)
     leader = make_user("city_leader", Role.LEADER, territory.city, can_act=False)
     assert "cases" in keys(leader) and "intake" not in keys(leader)
+
+
+def _dispatched(case: Case, operator: User, units: Units, lead: int | None = None) -> None:
+    client = client_for(operator)
+    assert act(client, case, "accept").status_code == 302
+    assert act(client, case, "dispatch", lead_opt=lead or "").status_code == 302
+
+
+def test_handler_objects_and_the_centre_rules(
+    case: Case, town_operator: User, env_handler: User, units: Units
+) -> None:
+    _dispatched(case, town_operator, units)
+    env, operator = client_for(env_handler), client_for(town_operator)
+    assert act(env, case, "object", reason="").status_code == 422
+    assert act(env, case, "object", reason="噪声源为建筑工地，属住建部门").status_code == 302
+    assert set(offered(operator, case)) == {"redispatch", "uphold", "supervise"}
+    assert operator.get("/console/cases/?list=returned").context["page"].paginator.count == 1
+    assert act(operator, case, "uphold", reason="属环保职责").status_code == 302
+    assert offered(env, case) == ["sign"]  # locked: may not object again (rule 11)
+    refused = env.post(
+        f"/console/cases/{case.pk}/act/object/",
+        {"object-version": Case.objects.get(pk=case.pk).version, "object-reason": "再退"},
+    )
+    assert refused.status_code == 409 and "首接负责制" in refused.content.decode()
+
+
+def test_redispatch_moves_the_case_to_another_unit(
+    case: Case, town_operator: User, env_handler: User, units: Units
+) -> None:
+    _dispatched(case, town_operator, units)
+    act(client_for(env_handler), case, "object", reason="不属本单位")
+    operator = client_for(town_operator)
+    assert act(operator, case, "redispatch", lead="", reason="改派").status_code == 422
+    assert (
+        act(operator, case, "redispatch", lead=units.housing.pk, reason="改派").status_code == 302
+    )
+    case.refresh_from_db()
+    assert case.lead_unit == units.housing
+    assert client_for(env_handler).get(f"/console/cases/{case.pk}/").status_code == 404
+
+
+def test_extension_and_pause_through_the_pages(
+    case: Case, town_operator: User, env_handler: User, units: Units
+) -> None:
+    _dispatched(case, town_operator, units)
+    env, operator = client_for(env_handler), client_for(town_operator)
+    act(env, case, "sign")
+    act(env, case, "start")
+    case.refresh_from_db()
+    due = case.due_at
+    assert due is not None
+    early = act(
+        env, case, "request_extension", reason="需现场检测", requested_due_at="2000-01-01T10:00"
+    )
+    assert early.status_code == 422 and "须晚于当前时限" in early.content.decode()
+    bad_date = act(env, case, "request_extension", reason="需现场检测", requested_due_at="明天")
+    assert bad_date.status_code == 422 and "请输入有效的日期和时间" in bad_date.content.decode()
+    assert act(env, case, "request_extension", reason="需现场检测").status_code == 302
+    assert {"approve_extension", "refuse_extension"} <= set(offered(operator, case))
+    later = timezone.localtime(due + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    assert (
+        act(operator, case, "approve_extension", new_due_at=later, note="同意").status_code == 302
+    )
+    case.refresh_from_db()
+    assert case.due_at is not None and case.due_at > due
+    assert "延期申请" in operator.get(f"/console/cases/{case.pk}/").content.decode()
+    assert act(env, case, "pause", reason="等待群众提供材料").status_code == 302
+    assert "暂停计时中" in env.get(f"/console/cases/{case.pk}/").content.decode()
+    assert act(env, case, "resume").status_code == 302
+    case.refresh_from_db()
+    assert case.status == "handling" and case.paused_at is None
+
+
+def test_triage_endings(territory: Territory, town_operator: User, units: Units) -> None:
+    client = client_for(town_operator)
+    answered = register(town_operator, territory.grid_a1, phone="13800000011").case
+    assert act(client, answered, "answer_directly", answer="已告知办理流程").status_code == 302
+    answered.refresh_from_db()
+    assert answered.status == "answered" and offered(client, answered) == ["archive"]
+    moved = register(town_operator, territory.grid_a1, phone="13800000012").case
+    assert act(client, moved, "transfer_emergency", service="119", reason_opt="").status_code == 302
+    referred = register(town_operator, territory.grid_a1, phone="13800000013").case
+    assert (
+        act(client, referred, "refer_channel", channel_to="人民法院", reason_opt="").status_code
+        == 302
+    )
+    rejected = register(town_operator, territory.grid_a1, phone="13800000014").case
+    assert act(client, rejected, "reject", reason="不属受理范围").status_code == 302
+    assert act(client, rejected, "archive").status_code == 302
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert {"answered", "transferred", "referred", "archived"} <= statuses
+    assert client.get("/console/cases/?list=open").context["page"].paginator.count == 0
+
+
+def test_co_unit_objection_is_noted_and_the_case_stays(
+    case: Case, town_operator: User, street_handler: User, units: Units
+) -> None:
+    _dispatched(case, town_operator, units)
+    street = client_for(street_handler)
+    assert act(street, case, "object", reason="非本单位职责").status_code == 302
+    case.refresh_from_db()
+    assert case.status == "dispatched"
+    assert offered(street, case) == []
+    assert (
+        "协办异议" in client_for(town_operator).get(f"/console/cases/{case.pk}/").content.decode()
+    )
+
+
+def test_time_left_words() -> None:
+    from datetime import UTC, datetime
+
+    from fengqiao.console.case_pages import time_left
+
+    now = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+    assert time_left(None, now) == ""
+    assert time_left(now + timedelta(days=2, hours=3), now) == "剩余 2 天 3 小时"
+    assert time_left(now + timedelta(hours=5, minutes=7), now) == "剩余 5 小时 7 分"
+    assert time_left(now + timedelta(seconds=20), now) == "剩余 1 分钟"
+    assert time_left(now - timedelta(days=1, hours=2), now) == "已超期 1 天 2 小时"
+
+
+def test_grid_event_machine_actions_on_the_page(
+    territory: Territory, grid_worker: User, town_operator: User, units: Units
+) -> None:
+    found = register(
+        grid_worker,
+        territory.grid_a1,
+        kind="grid_event",
+        channel="grid_patrol",
+        category="WG03",
+        phone="",
+    ).case
+    worker = client_for(grid_worker)
+    assert set(offered(worker, found)) == {"resolve_on_site", "report"}
+    assert act(worker, found, "report", reason_opt="").status_code == 302
+    assert offered(worker, found) == []
+    assert "dispatch" in offered(client_for(town_operator), found)

@@ -391,3 +391,19 @@ def test_portal_rate_limit(territory: Territory, settings: Any) -> None:
     ]
     assert [a.status_code for a in answers] == [404, 404, 429]
     assert answers[-1]["Retry-After"] and "过于频繁" in answers[-1].content.decode()
+
+
+def test_grid_report_by_gps_point(
+    territory: Territory, grid_worker: User, units: Units, grid_a1_boundary: None
+) -> None:
+    client = client_for(grid_worker)
+    data = report_data(
+        territory, category=_grid_category(), region="", latitude="36.065", longitude="103.835"
+    )
+    response = client.post("/console/grid/report/", data, headers={"Accept": "application/json"})
+    assert response.status_code == 201, response.content
+    case = Case.objects.get()
+    assert case.grid == territory.grid_a1 and str(case.latitude) == "36.065000"
+    half = report_data(territory, category=_grid_category(), region="", latitude="36.065")
+    answer = client.post("/console/grid/report/", half, headers={"Accept": "application/json"})
+    assert answer.status_code == 422 and "region" in answer.json()["errors"]
