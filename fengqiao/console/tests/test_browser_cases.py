@@ -6,10 +6,12 @@ and phone-width checks of every case page. Screenshots go to build/screenshots/c
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
 
 from fengqiao.accounts.models import User
@@ -330,3 +332,34 @@ def test_case_pages_pass_axe_csp_and_fit_a_phone(
             if found:
                 problems[name + suffix] = found
     assert problems == {}
+
+
+def test_demo_case_desk_makes_sense(chromium: Any, live_server: LiveServer) -> None:
+    """`fengqiao demo`: the operator's desk, a case page, the handler's unit and the grid
+    worker's tasks as they first see them (screenshots case-demo-*)."""
+    call_command("demo", stdout=io.StringIO())
+    operator = User.objects.get(username="demo_operator")
+    tab = open_tab(chromium, live_server.url, operator)
+    tab.go("/console/cases/?list=open")
+    rows = tab.page.locator("#case-results tbody tr")
+    assert rows.count() >= 10
+    assert "199****" in tab.page.inner_text("#case-results")  # callers, masked
+    assert tab.axe_violations() == []
+    tab.screenshot("case-demo-operator-desk")
+    tab.go("/console/cases/?list=overdue")
+    assert tab.page.locator("#case-results tbody tr").count() == 1
+    with tab.page.expect_navigation():
+        tab.page.locator("#case-results tbody a").first.click()
+    assert "已超期" in tab.page.inner_text("main")
+    tab.screenshot("case-demo-overdue-case")
+    handler = open_tab(chromium, live_server.url, User.objects.get(username="demo_handler"))
+    handler.go("/console/cases/unit/?status=signed")
+    assert handler.page.locator("tbody tr").count() >= 1
+    handler.screenshot("case-demo-unit")
+    worker = User.objects.get(username="demo_grid")
+    phone = open_tab(chromium, live_server.url, worker, viewport=PHONE)
+    phone.go("/console/grid/tasks/")
+    assert phone.page.locator(".task").count() >= 2
+    assert not phone.has_horizontal_scroll()
+    phone.screenshot("case-demo-grid-tasks")
+    assert tab.console_errors == handler.console_errors == phone.console_errors == []
