@@ -14,6 +14,10 @@ from django.db import transaction
 
 from fengqiao.accounts.models import Role, User
 from fengqiao.audit.actions import record
+from fengqiao.audit.models import Outcome
+from fengqiao.cases.access import redacts_complainants
+from fengqiao.cases.actions.engine import CENTRE_ROLES, acts_in_region
+from fengqiao.cases.models import Case, Party, PartyRole
 from fengqiao.regions.models import Level, Region
 
 EDITABLE_REGION_FIELDS: dict[int, tuple[str, ...]] = {
@@ -54,3 +58,23 @@ def do_update_region_attributes(
             },
         )
     return locked
+
+
+@transaction.atomic
+def do_reveal_party(case: Case, party: Party, *, actor: User, reason: str) -> bool:
+    """显示 one party of a case in full: only an operator of the case's region, never the
+    complainant to the unit complained about (AC-10). Granted or refused, it leaves an audit
+    row (PII-01), exactly as the cases API's reveal endpoint does."""
+    allowed = acts_in_region(actor, case, CENTRE_ROLES) and not (
+        party.role == PartyRole.COMPLAINANT and redacts_complainants(case, actor)
+    )
+    record(
+        "case.party_reveal",
+        actor=actor,
+        obj=case,
+        outcome=Outcome.SUCCESS if allowed else Outcome.DENIED,
+        reason=reason,
+        data={"party_id": party.pk, "role": party.role, "via": "console"},
+        region_code=case.region.code,
+    )
+    return allowed

@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from fengqiao.accounts.models import RoleAssignment, User
+from fengqiao.cases.models import user_unit_ids
 from fengqiao.console.labels import tr
-from fengqiao.console.nav import NavLink, nav_for
+from fengqiao.console.nav import UNIT_MEMBER, NavLink, nav_for
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ def build(user: User) -> ConsoleContext:
         Badge(row.role, tr(row.get_role_display()), row.region.name, row.can_act) for row in rows
     ]
     ctx = ConsoleContext(user.get_full_name() or user.get_username(), badges)
-    ctx.nav = nav_for(ctx.roles)
+    roles = ctx.roles | ({UNIT_MEMBER} if user_unit_ids(user, act=True) else set())
+    ctx.nav = nav_for(frozenset(roles))
     return ctx
 
 

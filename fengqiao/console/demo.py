@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from fengqiao.accounts.models import Role, RoleAssignment, User
+from fengqiao.console.demo_cases import populate_case_demo
 from fengqiao.regions import actions, codes
 from fengqiao.regions.bulk import NodeSpec
 from fengqiao.regions.models import GridAssignment, GridType, GridWorker, Level, Region
@@ -124,4 +125,5 @@ def populate_console_demo() -> list[tuple[str, str, str]]:
     if workers:
         actions.do_import_grid_workers(workers, actor=None, source="console demo")
     _logins()
+    populate_case_demo()
     return [(username, Role(role).label, code) for username, role, code, _ in EXTRA_LOGINS]

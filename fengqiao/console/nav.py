@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from fengqiao.accounts.models import Role
 from fengqiao.console.access import OVERVIEW_ROLES
 
+# Not a role: users who work for a unit (部门办理人) see their unit's worklist.
+UNIT_MEMBER = "unit_member"
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -41,6 +44,16 @@ NAV: tuple[NavItem, ...] = (
         ),
     ),
     NavItem("overview", _("区域概览"), "console:overview", OVERVIEW_ROLES),
+    NavItem(
+        "cases",
+        _("事项工作台"),
+        "console:case_worklist",
+        frozenset({Role.OPERATOR, Role.REGION_ADMIN, Role.LEADER}),
+    ),
+    NavItem("intake", _("来电来访登记"), "console:case_intake", frozenset({Role.OPERATOR})),
+    NavItem("unit", _("本单位待办"), "console:unit_worklist", frozenset({UNIT_MEMBER})),
+    NavItem("report", _("上报事件"), "console:grid_report", frozenset({Role.GRID_WORKER})),
+    NavItem("tasks", _("网格任务"), "console:grid_tasks", frozenset({Role.GRID_WORKER})),
     NavItem("regions", _("区划与网格管理"), "console:region_list", frozenset({Role.REGION_ADMIN})),
     NavItem("workers", _("网格员管理"), "console:worker_list", frozenset({Role.REGION_ADMIN})),
     NavItem("audit", _("审计日志"), "console:audit_list", frozenset({Role.AUDIT_ADMIN})),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fengqiao.console.views import audit, home, manage, overview
+from fengqiao.console.views import audit, cases, grid, home, manage, overview, portal
 
 app_name = "console"
 
@@ -21,6 +21,23 @@ urlpatterns = [
     path("console/manage/workers/<int:pk>/", manage.worker_detail, name="worker_detail"),
     path("console/manage/workers/<int:pk>/edit/", manage.worker_edit, name="worker_edit"),
     path("console/manage/workers/<int:pk>/status/", manage.worker_status, name="worker_status"),
+    path("console/cases/", cases.worklist, name="case_worklist"),
+    path("console/cases/unit/", cases.unit_worklist, name="unit_worklist"),
+    path("console/cases/new/", cases.intake, name="case_intake"),
+    path("console/cases/new/check/", cases.intake_check, name="case_intake_check"),
+    path("console/cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("console/cases/<int:pk>/act/<str:action>/", cases.case_act, name="case_act"),
+    path(
+        "console/cases/<int:pk>/parties/<int:party_pk>/reveal/",
+        cases.case_reveal,
+        name="case_reveal",
+    ),
+    path("console/cases/<int:pk>/attachments/", cases.case_upload, name="case_upload"),
+    path("console/grid/report/", grid.report, name="grid_report"),
+    path("console/grid/tasks/", grid.tasks, name="grid_tasks"),
+    path("portal/", portal.submit, name="portal_submit"),
+    path("portal/track/", portal.track, name="portal_track"),
+    path("portal/rate/", portal.rate, name="portal_rate"),
     path("console/audit/", audit.audit_list, name="audit_list"),
     path("console/audit/verify/", audit.audit_verify, name="audit_verify"),
     path("console/audit/<int:pk>/", audit.audit_detail, name="audit_detail"),

@@ -31,6 +31,9 @@ PUBLIC: dict[str, str] = {
     "api/v1/petitions/public/submit": "网上信访免登录提交（限流、幂等；只返回受理编号和查询码）",
     "api/v1/petitions/public/track": "凭受理编号＋查询码查询信访事项关键时间（限流；不符即404）",
     "api/v1/petitions/public/rate": "凭受理编号＋查询码评价本件信访事项办理结果（限流）",
+    "portal/": "群众服务页：免登录提交诉求（限流、幂等；只显示本件受理编号和查询码）",
+    "portal/track/": "群众服务页：凭受理编号＋查询码查询本件进度（限流；不符与不存在相同）",
+    "portal/rate/": "群众服务页：凭受理编号＋查询码评价本件办理结果（限流）",
 }
 
 # Where a refused anonymous page request may be redirected.

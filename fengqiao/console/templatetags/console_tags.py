@@ -22,6 +22,8 @@ def tr(value: str | Promise) -> str:
 def widget_type(bound: forms.BoundField) -> str:
     """checkbox, select or input: lets _field.html lay out a field and its label."""
     widget = bound.field.widget
+    if isinstance(widget, forms.RadioSelect):
+        return "radio"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Select):

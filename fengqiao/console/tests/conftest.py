@@ -74,3 +74,31 @@ def workers(territory: Territory) -> Workers:
     GridAssignment.objects.create(worker=left, grid=territory.grid_a2)
     GridAssignment.objects.create(worker=other, grid=territory.other_grid, is_chief=True)
     return Workers(chief, shared, left, other)
+
+
+# The cases app's units, dispatch catalogue and handlers (and its autouse cache clearing and
+# attachment directory) serve the case pages' tests too.
+from fengqiao.cases.tests.conftest import (  # noqa: E402, F401
+    _attachment_dir,
+    _clear_cache,
+    env_handler,
+    street_handler,
+    units,
+)
+
+
+@pytest.fixture
+def grid_a1_boundary(territory: Territory) -> Iterator[None]:
+    """Grid A1 gets a real boundary, so a GPS point inside it resolves to it."""
+    from django.db.models import F
+
+    from fengqiao.regions import geo as regions_geo
+    from fengqiao.regions.models import Region
+
+    square = [[103.83, 36.06], [103.84, 36.06], [103.84, 36.07], [103.83, 36.07], [103.83, 36.06]]
+    Region.objects.filter(pk=territory.grid_a1.pk).update(
+        boundary={"type": "Polygon", "coordinates": [square]}, boundary_rev=F("boundary_rev") + 1
+    )
+    regions_geo.invalidate()
+    yield
+    regions_geo.invalidate()

@@ -9,8 +9,11 @@ from django.core.management import call_command
 from django.db import connection
 
 from fengqiao.accounts.models import Role, RoleAssignment, User
+from fengqiao.cases.models import Case
 from fengqiao.console.demo import EXTRA_TOWNSHIPS, populate_console_demo
+from fengqiao.console.demo_cases import MARK
 from fengqiao.console.selectors import children_figures
+from fengqiao.console.worklists import bucket_counts, operator_cases, unit_counts
 from fengqiao.regions.models import GridAssignment, GridWorker, Level, Region
 from fengqiao.regions.tree import create_region
 
@@ -59,9 +62,24 @@ def test_demo_populates_the_console(db: None) -> None:
         (stored,) = cursor.fetchone()
     assert worker.phone.startswith("199") and worker.phone not in stored
 
+    # demo cases at every stage, visible in the operator's worklists and the handler's unit
+    operator = User.objects.get(username="demo_operator")
+    cases = Case.objects.filter(external_ref__startswith=MARK)
+    assert cases.count() == 14
+    counts = bucket_counts(operator_cases(operator), operator)
+    assert counts["new"] >= 4 and counts["overdue"] == 1 and counts["supervised"] == 1
+    assert counts["due_today"] >= 1 and counts["callback"] == 1
+    assert {"registered", "dispatched", "handling", "replied", "closed", "reported"} <= set(
+        cases.values_list("status", flat=True)
+    )
+    handler = User.objects.get(username="demo_handler")
+    assert unit_counts(handler)["signed"] >= 1
+    assert not cases.filter(parties__phone_index="").exists()  # phones are indexed, encrypted
+
     before = _counts()
+    cases_before = Case.objects.count()
     populate_console_demo()
-    assert _counts() == before
+    assert _counts() == before and Case.objects.count() == cases_before
 
 
 def test_console_demo_without_a_territory_adds_only_what_it_can(db: None) -> None:

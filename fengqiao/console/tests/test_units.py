@@ -21,7 +21,7 @@ from fengqiao.console.access import (
 )
 from fengqiao.console.context import console
 from fengqiao.console.forms import RegionEditForm, RegionFilterForm, WorkerEditForm
-from fengqiao.console.nav import NAV, NavItem, nav_for
+from fengqiao.console.nav import NAV, UNIT_MEMBER, NavItem, nav_for
 from fengqiao.console.templatetags.console_tags import field_attrs, tr, widget_type
 from fengqiao.console.tests.conftest import Workers
 from fengqiao.testing import Territory, make_user
@@ -84,9 +84,11 @@ def test_nav_table_per_role() -> None:
         return [link.key for link in nav_for(frozenset(roles))]
 
     assert keys() == []
-    assert keys(Role.GRID_WORKER) == ["home"]
-    assert keys(Role.OPERATOR) == ["home", "overview"]
-    assert keys(Role.REGION_ADMIN) == ["home", "overview", "regions", "workers"]
+    assert keys(Role.GRID_WORKER) == ["home", "report", "tasks"]
+    assert keys(Role.OPERATOR) == ["home", "overview", "cases", "intake"]
+    assert keys(Role.LEADER) == ["home", "overview", "cases"]
+    assert keys(Role.REGION_ADMIN) == ["home", "overview", "cases", "regions", "workers"]
+    assert keys(UNIT_MEMBER) == ["unit"]
     for admin in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
         assert keys(admin) == ["home"]
     assert keys(Role.AUDIT_ADMIN) == ["home", "audit"]

@@ -88,4 +88,120 @@
   } else {
     init();
   }
+
+  /* 3. The grid worker's report (form[data-idempotent-report]) is sent with fetch and the
+        idempotency key made when the page was rendered. If no answer arrives (a dropped
+        connection) the page says the report was NOT confirmed and the same key is sent again
+        on retry, so the server registers it once. */
+  function setStatus(box, kind, text) {
+    box.textContent = "";
+    var p = document.createElement("p");
+    p.className = "message message--" + kind;
+    p.textContent = text;
+    box.appendChild(p);
+  }
+
+  function initReport(form) {
+    var box = form.querySelector("#report-status");
+    var button = form.querySelector("[data-submit]");
+    var zh = (document.documentElement.lang || "zh").toLowerCase().indexOf("zh") === 0;
+    var T = zh ? {
+      sending: "正在提交……请勿关闭页面。",
+      failed: "未能确认报告已被接收（网络中断）。请点击「重新提交」，同一份报告不会重复登记。",
+      retry: "重新提交",
+      invalid: "报告未被接收：请检查标注的内容。"
+    } : {
+      sending: "Sending… keep this page open.",
+      failed: "The report was not confirmed (connection lost). Press Retry: it will not be registered twice.",
+      retry: "Retry",
+      invalid: "The report was not received: check the marked fields."
+    };
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      button.disabled = true;
+      setStatus(box, "info", T.sending);
+      var data = new FormData(form);
+      fetch(form.action, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: {
+          Accept: "application/json",
+          "X-CSRFToken": csrfToken(),
+          "Idempotency-Key": data.get("idempotency_key")
+        }
+      })
+        .then(function (response) {
+          return response.json().then(function (body) {
+            return { status: response.status, body: body };
+          });
+        })
+        .then(function (answer) {
+          button.disabled = false;
+          if (answer.body.received) {
+            setStatus(box, "success", answer.body.message);
+            form.setAttribute("data-state", "received");
+            var link = document.createElement("a");
+            link.href = answer.body.url;
+            link.textContent = answer.body.receipt_no;
+            box.firstChild.appendChild(document.createTextNode(" "));
+            box.firstChild.appendChild(link);
+            button.hidden = true;
+            return;
+          }
+          if (answer.status >= 500) {
+            throw new Error(String(answer.status));
+          }
+          setStatus(box, "error", answer.body.message || T.invalid);
+          var errors = answer.body.errors || {};
+          Object.keys(errors).forEach(function (name) {
+            var p = document.createElement("p");
+            p.className = "message message--error";
+            p.textContent = errors[name].join(" ");
+            box.appendChild(p);
+          });
+          form.setAttribute("data-state", "invalid");
+        })
+        .catch(function () {
+          button.disabled = false;
+          button.textContent = T.retry;
+          setStatus(box, "error", T.failed);
+          form.setAttribute("data-state", "failed");
+        });
+    });
+  }
+
+  function initLocate(button) {
+    var form = button.form;
+    var status = form.querySelector("[data-locate-status]");
+    button.addEventListener("click", function () {
+      if (!navigator.geolocation) {
+        status.textContent = "无法定位：请选择网格。";
+        return;
+      }
+      status.textContent = "正在定位……";
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        form.querySelector("[name=latitude]").value = pos.coords.latitude.toFixed(6);
+        form.querySelector("[name=longitude]").value = pos.coords.longitude.toFixed(6);
+        status.textContent = "已定位：" + pos.coords.latitude.toFixed(5) + ", " + pos.coords.longitude.toFixed(5);
+        form.setAttribute("data-located", "yes");
+      }, function () {
+        status.textContent = "无法定位：请选择网格。";
+      }, { enableHighAccuracy: true, timeout: 15000 });
+    });
+  }
+
+  function initMore() {
+    document.querySelectorAll("form[data-idempotent-report]").forEach(initReport);
+    document.querySelectorAll("[data-locate]").forEach(initLocate);
+    document.querySelectorAll("[data-print]").forEach(function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", initMore);
+  } else {
+    initMore();
+  }
 })();
