@@ -334,6 +334,9 @@ def test_case_pages_pass_axe_csp_and_fit_a_phone(
     assert problems == {}
 
 
+# The demo needs the reference data that migrations ship (taxonomies, clock and sweep rules);
+# an earlier transactional test's flush removed it, so restore the migrated state first.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_demo_case_desk_makes_sense(chromium: Any, live_server: LiveServer) -> None:
     """`fengqiao demo`: the operator's desk, a case page, the handler's unit and the grid
     worker's tasks as they first see them (screenshots case-demo-*)."""
