@@ -27,7 +27,9 @@ from fengqiao.cases.workflow import Kind
 
 
 class StrictIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    # Blanks at either end are trimmed before the length checks: a reason or description
+    # made of spaces is missing, not given (rules 10 and 11 require a reason).
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class PartyIn(StrictIn):

@@ -16,11 +16,12 @@ from fengqiao.accounts.models import User
 from fengqiao.accounts.scope import request_user
 from fengqiao.cases import actions as a
 from fengqiao.cases.access import get_case_for_user, unit_may_serve
+from fengqiao.cases.actions.engine import actor_assignment
 from fengqiao.cases.api import schemas as s
 from fengqiao.cases.api.present import detail_out
 from fengqiao.cases.api.validate import Errors
 from fengqiao.cases.errors import CaseError
-from fengqiao.cases.models import Assignment, Case
+from fengqiao.cases.models import Assignment, AssignmentRole, Case
 from fengqiao.units.models import Unit
 
 router = Router(tags=["cases-transitions"])
@@ -240,6 +241,14 @@ def refuse_extension(request: HttpRequest, case_id: int, payload: s.RefuseExtens
 @router.post("/{case_id}/reply", response=OUT, summary="答复/处置反馈（主办或协办单位）")
 def reply(request: HttpRequest, case_id: int, payload: s.ReplyIn) -> s.CaseOut:
     user, case = _open(request, case_id)
+    own = actor_assignment(case, user)
+    if payload.version is None and own is not None and own.role == AssignmentRole.LEAD:
+        # the lead's reply moves the case: it carries the version the unit saw (WEB-10)
+        errors = Errors()
+        errors.add(
+            "version", "主办单位答复须提供版本号", "version is required for the lead's reply"
+        )
+        errors.raise_if_any()
     done = a.do_reply(
         case, actor=user, reply=payload.reply, resolved=payload.resolved, version=payload.version
     )
