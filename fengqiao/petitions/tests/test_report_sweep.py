@@ -15,18 +15,19 @@ from fengqiao.petitions.tests.conftest import Organs
 from fengqiao.petitions.tests.helpers import accept, decision, register, route, timer
 from fengqiao.procedures.testing import at, travel
 from fengqiao.testing import Territory
+from fengqiao.units.models import Unit
 
 STEP = "petition windows 信访复查期满办结"
 
 
-def _item(territory: Territory, n: int, about: object = None, channel: str = "online") -> Case:
+def _item(territory: Territory, n: int, about: Unit | None = None, channel: str = "online") -> Case:
     return register(
         territory.village,
         at("2026-03-02", 8 + n),
         channel=channel,
         phone=f"1370000{n:04d}",
         id_number="",
-        about=about,  # type: ignore[arg-type]
+        about=about,
     )
 
 

@@ -1,7 +1,8 @@
 """Property tests of the statutory clocks as the dispute and petition timers use them, over
 every start day of 2026 (on the official calendar with its 调休): a calendar-day clock ends N
-days after its start day, rolled forward to a working day; a working-day clock ends on a working day with exactly N working days after the
-start day; a pause never shortens a clock; a due instant is the end of a local day."""
+days after its start day, rolled forward to a working day; a working-day clock ends on a
+working day with exactly N working days after the start day; a pause never shortens a clock;
+a due instant is the end of a local day."""
 
 from __future__ import annotations
 
