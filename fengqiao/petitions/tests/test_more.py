@@ -296,7 +296,9 @@ def test_routing_tells_the_petitioner_without_naming_staff(
     route(case, clerk, organs.housing, at("2026-03-03"), mode="transfer")
     notice = Notice.objects.get(case=case, kind="routing")
     assert notice.content == f"您的信访事项已转送至{organs.housing.name}。"
-    message = Outbox.objects.filter(case=case, topic="petition.notice").order_by("pk").last()
+    message = (
+        Outbox.objects.filter(case=case, topic="petition.notice").order_by("created_at").last()
+    )
     assert message is not None and message.recipient == f"petitioner:{case.receipt_no}"
     assert set(message.payload) >= {"notice_id", "kind"} and "赵四" not in str(message.payload)
 
