@@ -8,6 +8,11 @@ class MediationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from fengqiao.cases import sweep
         from fengqiao.mediation.machine import register_machines
+        from fengqiao.mediation.sweep import tell_arbitration_open
 
         register_machines()
+        sweep.register_step(
+            "labour arbitration open 劳动争议调解期满告知仲裁", tell_arbitration_open
+        )

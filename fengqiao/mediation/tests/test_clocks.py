@@ -158,3 +158,46 @@ def test_second_sweep_changes_nothing(
         second = sweep.run(at("2026-05-01", 9))
     assert first.extra["statutory timers 法定时限"] == 1
     assert second.extra["statutory timers 法定时限"] == 0 and second.changes == 0
+
+
+def test_labour_term_expiry_tells_the_parties_arbitration_is_open_once(
+    territory: Territory, grid_worker: User, bodies: Bodies
+) -> None:
+    from fengqiao.cases.models import Outbox
+
+    case = intake(
+        grid_worker, territory.grid_a1, bodies.township, at("2026-03-02", 10), category="TJ1001"
+    )
+    step = "labour arbitration open 劳动争议调解期满告知仲裁"
+    with travel(end_of("2026-03-17")):
+        assert sweep.run(end_of("2026-03-17")).extra[step] == 0
+    with travel(at("2026-03-18", 0, 0, 1)):
+        first = sweep.run(at("2026-03-18", 0, 0, 1))
+    with travel(at("2026-03-19", 9)):
+        second = sweep.run(at("2026-03-19", 9))
+    assert first.extra[step] == 1 and second.extra[step] == 0
+    told = Outbox.objects.get(case=case, topic="mediation.routes_told")
+    assert told.payload["reason"] == "labour_term_expired"
+    assert "劳动争议仲裁委员会" in told.payload["routes"]
+    row = CaseTransition.objects.get(case=case, action="labour_arbitration_open")
+    assert "劳动争议调解仲裁法" in row.reason and "第十四条" in row.reason
+
+
+def test_labour_dispute_settled_in_time_is_not_told(
+    territory: Territory, grid_worker: User, bodies: Bodies
+) -> None:
+    township = member("township_m", bodies.township)
+    case = intake(
+        grid_worker, territory.grid_a1, bodies.township, at("2026-03-02", 10), category="TJ1001"
+    )
+    case = to_mediating(
+        accept(case, township, at("2026-03-02", 11)),
+        township,
+        bodies.mediators["township"],
+        at("2026-03-03", 9),
+    )
+    settle(case, township, at("2026-03-10", 9), form="oral")
+    assert timer(case, "labour.mediation").met is True
+    with travel(at("2026-03-20", 9)):
+        sweep.run(at("2026-03-20", 9))
+    assert not CaseTransition.objects.filter(case=case, action="labour_arbitration_open").exists()
