@@ -128,3 +128,18 @@ def test_bench_generate_refuses_bad_arguments(args: list[str], message: str) -> 
     with pytest.raises(CommandError) as caught:
         call_command("bench", "generate", *args)
     assert message in str(caught.value)
+
+
+@pytest.mark.django_db
+def test_a_pack_made_meanwhile_by_another_run_is_not_made_twice(desk: Desk) -> None:
+    from fengqiao.reports.actions import do_generate_pack
+
+    schedule = ReportSchedule.objects.create(
+        region=desk.t.county, cadence="monthly", audience_roles=["leader"]
+    )
+    first = do_generate_pack(schedule, MARCH)
+    assert first is not None and len(first.files) == 4
+    stored_before = sorted(p.name for p in packs.pack_dir().iterdir())
+    assert do_generate_pack(schedule, MARCH) is None  # the unique period refuses the second
+    assert sorted(p.name for p in packs.pack_dir().iterdir()) == stored_before  # files removed
+    assert ReportPack.objects.filter(schedule=schedule).count() == 1
