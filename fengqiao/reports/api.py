@@ -132,6 +132,7 @@ def table_list(request: HttpRequest) -> dict[str, Any]:
                 "rows": t.rows,
                 "kinds": list(t.kinds),
                 "basis": t.basis,
+                "levels": [t.min_level, t.max_level],
                 "pending": sorted(tb.pending_indicators(t)),
             }
             for t in TABLES.values()

@@ -46,9 +46,10 @@ def whole(region: Region) -> str:
     """全省 / 全市 / 全区 / 全县 / 全镇 …: how a bulletin names its own area."""
     if region.level == Level.PROVINCE:
         return "全省"
-    for suffix, word in (("街道", "全街道"), ("自治州", "全州"), ("州", "全州"), ("市", "全市"),
-                         ("区", "全区"), ("县", "全县"), ("旗", "全旗"), ("镇", "全镇"),
-                         ("乡", "全乡"), ("社区", "全社区"), ("村", "全村")):  # fmt: skip
+    # longest suffix first: 社区 before 区 (秦安路社区 is not a 区)
+    for suffix, word in (("街道", "全街道"), ("社区", "全社区"), ("自治州", "全州"), ("州", "全州"),
+                         ("市", "全市"), ("区", "全区"), ("县", "全县"), ("旗", "全旗"),
+                         ("镇", "全镇"), ("乡", "全乡"), ("村", "全村")):  # fmt: skip
         if region.name.endswith(suffix):
             return word
     return region.name

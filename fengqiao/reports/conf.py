@@ -1,5 +1,5 @@
 """Numbers the statistics use, read from `ReportSetting` rows (data with their source,
-shipped by migration 0002 and editable in the admin); the defaults here only cover a
+shipped by migration 0002; changed by a data migration, not in code); the defaults cover a
 database where the row was deleted, and say so in the setting's label."""
 
 from __future__ import annotations

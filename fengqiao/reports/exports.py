@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from fengqiao.accounts.models import User
 from fengqiao.documents import registry
-from fengqiao.documents.model import Document, Heading, PageBreak, PageSetup, Paragraph
+from fengqiao.documents.model import Document, PageBreak, PageSetup
 from fengqiao.documents.registry import (
     DOCX,
     PDF,
@@ -71,17 +71,6 @@ def bulletin_file(result: bulletin.BulletinResult, fmt: str) -> ExportFile:
     doc = result.document()
     content = render_docx(doc) if fmt == "docx" else render_pdf(doc)
     return ExportFile(f"{result.data.title}.{fmt}", content, FORMATS[fmt])
-
-
-def traces_document(result: bulletin.BulletinResult) -> Document:
-    """附：数字来源 — each number of the bulletin with its indicator and parameters."""
-    blocks: list[Any] = [Heading("数字来源（每个数字对应的指标与参数）", 1)]
-    for index, trace in enumerate(result.traces, 1):
-        detail = trace.get("indicator") or trace.get("setting") or trace.get("period") or ""
-        blocks.append(
-            Paragraph(f"{index}．{trace['text']}　{trace['kind']}　{detail}", indent=False)
-        )
-    return Document(title=f"{result.data.title}（数字来源）", blocks=blocks)
 
 
 # ------------------------------------------------------------------ export jobs

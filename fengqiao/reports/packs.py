@@ -97,7 +97,7 @@ def render(schedule: ReportSchedule, period: Period) -> tuple[list[dict[str, Any
         "bulletin": result.traces,
         "tables": {r.definition.id: r.as_json() for r in results},
     }
-    body = json.dumps(traces, ensure_ascii=False, indent=1).encode()
+    body = json.dumps(traces, ensure_ascii=False, separators=(",", ":")).encode()
     outputs.append(ExportFile(f"{result.data.title}（数字来源）.json", body, "application/json"))
     files: list[dict[str, Any]] = []
     try:

@@ -83,6 +83,8 @@ def test_table_catalogue(county_leader: User) -> None:
     assert "mediation_success_rate" in tables["mediation_monthly"]["pending"]
     assert tables["hotline_units"]["kinds"] == ["hotline", "police_referral"]
     assert tables["hotline_units"]["rows"] == "unit"
+    assert tables["hotline_units"]["levels"] == [1, 4]  # province … township
+    assert tables["grid_activity"]["levels"] == [3, 6]  # county … grid
     assert "第四十一条" in tables["petition_units"]["basis"]
     reports = {r["id"]: r for r in body["reports"]}
     assert reports["petition_annual"]["tables"] == [
