@@ -22,6 +22,20 @@ MARK = "demo-console-"
 COUNTY = "620102000000"
 TOWNSHIP = "620102001000"
 WORKER_GRID = "620102001001001"
+CATEGORIES = {
+    "RX0101",
+    "RX01",
+    "RX02",
+    "RX0201",
+    "RX0402",
+    "RX0501",
+    "RX0502",
+    "RX0504",
+    "WG0101",
+    "WG0301",
+    "WG0303",
+    "WG05",
+}
 
 UNITS = [
     ("DEMO-ENV-620102", "城关区生态环境分局", UnitType.DEPARTMENT, COUNTY),
@@ -107,6 +121,8 @@ def populate_case_demo() -> int:
         return 0
     if Case.objects.filter(external_ref=f"{MARK}1").exists():
         return 0
+    if Category.objects.filter(code__in=CATEGORIES).count() < len(CATEGORIES):
+        return 0  # the taxonomies ship as data migrations; without them there is nothing to file
     units = _units()
     env, house, city, street = (units[code] for code, *_ in UNITS)
     if handler.unit_id is None:

@@ -24,7 +24,7 @@ from fengqiao.cases.actions import (
     do_start,
 )
 from fengqiao.cases.models import Case
-from fengqiao.cases.tests.conftest import Units
+from fengqiao.cases.tests.conftest import Units, ensure_reference_data
 from fengqiao.console.tests.browser import (
     DESKTOP,
     PHONE,
@@ -340,6 +340,7 @@ def test_case_pages_pass_axe_csp_and_fit_a_phone(
 def test_demo_case_desk_makes_sense(chromium: Any, live_server: LiveServer) -> None:
     """`fengqiao demo`: the operator's desk, a case page, the handler's unit and the grid
     worker's tasks as they first see them (screenshots case-demo-*)."""
+    ensure_reference_data()  # a transactional test's flush removed the migrations' rows
     call_command("demo", stdout=io.StringIO())
     operator = User.objects.get(username="demo_operator")
     tab = open_tab(chromium, live_server.url, operator)
