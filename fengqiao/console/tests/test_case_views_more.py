@@ -256,3 +256,18 @@ def test_reveal_by_an_operator_of_another_township_is_404(
     url = f"/console/cases/{case.pk}/parties/{party.pk}/reveal/"
     assert client_for(neighbour).post(url, {"reason": "好奇"}).status_code == 404
     assert not AuditEntry.objects.filter(action="case.party_reveal").exists()
+
+
+def test_dispatch_form_lists_only_units_that_serve_the_area(
+    territory: Territory, town_operator: User, units: Units
+) -> None:
+    from fengqiao.console.case_ops import ActionForm, serving_units
+
+    case = do_accept(register(town_operator, territory.grid_a1).case, actor=town_operator)
+    served = set(serving_units(case))
+    assert {units.env, units.street, units.housing} <= served
+    assert units.other not in served  # 七里河区's bureau does not serve 城关区
+    form = ActionForm(case=case, action="dispatch")
+    assert "城关区生态环境分局" in str(form["lead_opt"].help_text)  # the catalogue's suggestion
+    page = client_for(town_operator).get(f"/console/cases/{case.pk}/").content.decode()
+    assert "七里河区住建局" not in page and "派单目录推荐" in page
