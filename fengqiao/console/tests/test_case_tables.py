@@ -151,14 +151,13 @@ def test_actions_outside_the_table_are_refused_in_every_state(
 
 
 def test_every_op_has_its_fields_and_a_label() -> None:
-    from fengqiao.cases.workflow import registered_kinds
+    from fengqiao.cases.machines import GRID_EVENT, HOTLINE, POLICE_REFERRAL
 
     names = set()
-    for kind in registered_kinds():
-        machine = machine_for(kind)
-        assert machine is not None
+    for machine in (HOTLINE, GRID_EVENT, POLICE_REFERRAL):
         names |= {a.name for a in machine.actions}
-    # every action of the shipped machines can be done from the page
+    # every action of the machines the cases app ships can be done from the case page (the
+    # dispute and petition machines get their pages with the mediator workspace)
     assert names - set(case_ops.OPS) == set()
     for op in case_ops.OPS.values():
         assert set(op.fields) <= set(case_ops.FIELDS)
