@@ -95,3 +95,47 @@ def test_units_and_categories_protect_what_they_point_at(territory: Territory) -
         with pytest.raises(Exception, match="protected|Cannot delete"), transaction.atomic():
             protected.delete()
     assert Unit.objects.filter(pk__in=[parent.pk, child.pk]).count() == 2
+
+
+@pytest.mark.parametrize("unit_type", [choice.value for choice in UnitType])
+def test_every_unit_type_has_a_chinese_label_and_lists_by_type(
+    client: Client, territory: Territory, county_leader: User, unit_type: str
+) -> None:
+    unit = make_unit(f"U-{unit_type}", territory.town, unit_type)
+    label = UnitType(unit_type).label
+    assert label and all(ord(ch) > 127 or ch in "（）()/12345" for ch in label)
+    client.force_login(county_leader)
+    listed = client.get(f"/api/v1/units/?unit_type={unit_type}").json()
+    assert [item["id"] for item in listed["items"]] == [unit.pk]
+    assert listed["items"][0]["unit_type"] == unit_type
+
+
+def test_units_serve_regions_beyond_their_anchor(territory: Territory) -> None:
+    court = make_unit("U-COURT", territory.county, UnitType.COURT)
+    court.serves.add(territory.county, territory.other_county)
+    assert set(territory.other_county.serving_units.all()) == {court}
+    assert set(court.serves.values_list("code", flat=True)) == {
+        territory.county.code,
+        territory.other_county.code,
+    }
+
+
+def test_catalogue_versions_are_kept_side_by_side(territory: Territory) -> None:
+    lead = make_unit("U-LEAD", territory.county)
+    category = Category.objects.create(code="T-ROAD", name="道路破损")
+    first = CatalogueVersion.objects.create(
+        region=territory.county,
+        version=1,
+        effective_from=date(2026, 1, 1),
+        effective_to=date(2026, 6, 30),
+    )
+    second = CatalogueVersion.objects.create(
+        region=territory.county, version=2, effective_from=date(2026, 7, 1)
+    )
+    for version in (first, second):
+        CatalogueEntry.objects.create(
+            catalogue=version, category=category, region=territory.county, lead_unit=lead
+        )
+    assert lead.lead_entries.count() == 2
+    assert list(territory.county.catalogues.order_by("version")) == [first, second]
+    assert str(first.entries.get()) == "道路破损 @ 城关区（620102000000） → 单位U-LEAD"
