@@ -91,10 +91,16 @@ def week(y: int, w: int) -> Period:
 
 
 def days(first: date, last: date) -> Period:
-    if last < first:
-        raise PeriodError("结束日期早于开始日期。")
     if (last - first).days > 400:
         raise PeriodError("按日统计的区间不能超过400天，请按月份统计。")
+    return _days(first, last)
+
+
+def _days(first: date, last: date) -> Period:
+    """A day range without the length limit: a 同比 period may be one day longer than the
+    period itself when it crosses 29 February."""
+    if last < first:
+        raise PeriodError("结束日期早于开始日期。")
     label = f"{first.year}年{first.month}月{first.day}日至{last.year}年{last.month}月{last.day}日"
     return Period(f"{first:%Y-%m-%d}..{last:%Y-%m-%d}", label, DAY, first, last, "days")
 
@@ -143,7 +149,7 @@ def year_before(p: Period) -> Period:
         iso_year, iso_week, _ = p.start.isocalendar()
         weeks = date(iso_year - 1, 12, 28).isocalendar()[1]
         return week(iso_year - 1, min(iso_week, weeks))
-    return days(_shift_year(p.start, -1), _shift_year(p.end, -1))
+    return _days(_shift_year(p.start, -1), _shift_year(p.end, -1))
 
 
 def before(p: Period) -> Period | None:
