@@ -31,6 +31,8 @@ from fengqiao.audit.chain import GENESIS
 from fengqiao.audit.models import AuditEntry, AuditHead
 from fengqiao.core.crypto import development_key, hmac_sm3
 
+TAIL_BYTES = 4096  # several checkpoint lines (about 200 bytes each)
+
 PROBLEMS = {
     "format": "检查点格式错误",
     "signature": "检查点签名无效（检查点被伪造或修改）",
@@ -78,20 +80,30 @@ def sign(checkpoint: Checkpoint) -> Checkpoint:
     return Checkpoint(checkpoint.seq, checkpoint.hash, checkpoint.at, signature)
 
 
+def _parse(line: str) -> Checkpoint | None:
+    try:
+        raw = json.loads(line)
+        return Checkpoint(int(raw["seq"]), str(raw["hash"]), str(raw["at"]), str(raw["signature"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def read(path: Path) -> list[Checkpoint | None]:
     """Every line of the file, None for a line that is not a checkpoint."""
     if not path.exists():
         return []
-    found: list[Checkpoint | None] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            raw = json.loads(line)
-            found.append(
-                Checkpoint(int(raw["seq"]), str(raw["hash"]), str(raw["at"]), str(raw["signature"]))
-            )
-        except (ValueError, KeyError, TypeError):
-            found.append(None)
-    return found
+    return [_parse(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _last(path: Path) -> Checkpoint | None:
+    """The newest well-formed checkpoint, reading only the file's tail (the sweep runs every
+    minute and the file grows for years)."""
+    if not path.exists():
+        return None
+    with path.open("rb") as handle:
+        handle.seek(max(path.stat().st_size - TAIL_BYTES, 0))
+        lines = handle.read().decode("utf-8", errors="replace").splitlines()
+    return next((c for c in map(_parse, reversed(lines)) if c is not None), None)
 
 
 def _append(path: Path, checkpoint: Checkpoint) -> None:
@@ -115,7 +127,7 @@ def write_if_due(path: Path | None = None, now: datetime | None = None) -> Check
     """Write a checkpoint when the head moved and the last one is old enough (sweep)."""
     path = path or settings.AUDIT_CHECKPOINT_FILE
     now = now or timezone.now()
-    last = next((c for c in reversed(read(path)) if c is not None), None)
+    last = _last(path)
     head = AuditHead.objects.filter(pk=1).first()
     if head is None or (last is not None and last.seq == head.seq):
         return None
