@@ -74,11 +74,22 @@ FIELD_MESSAGES_ZH = {
 }
 
 
+def _field_name(loc: tuple[object, ...]) -> str:
+    """The field a schema error is about, named as semantic errors name it.
+
+    django-ninja locates a body error as ``("body", <parameter>, field, …)``; the parameter name
+    (``payload``) is an implementation detail, so it is dropped. Query and path errors are
+    ``("query", field)``.
+    """
+    parts = loc[2:] if loc[:1] == ("body",) and len(loc) > 2 else loc[1:]
+    return ".".join(str(part) for part in parts)
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
         {
-            "field": ".".join(str(part) for part in error.get("loc", ())[1:]),
+            "field": _field_name(tuple(error.get("loc", ()))),
             "message": FIELD_MESSAGES_ZH.get(error.get("type", ""), "取值无效"),
             "message_en": error.get("msg", ""),
             "type": error.get("type", ""),

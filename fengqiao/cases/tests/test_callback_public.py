@@ -143,7 +143,7 @@ def test_return_for_rework_reopens_the_lead(ops: Api, env: Api, units: Units) ->
     # a return needs its reason
     env.act(case_id, "reply", {"reply": "补充：已处罚款", "resolved": True})
     short = ops.act(case_id, "return", {"reason": ""})
-    assert short.status_code == 422 and short.json()["errors"][0]["field"] == "payload.reason"
+    assert short.status_code == 422 and short.json()["errors"][0]["field"] == "reason"
 
 
 def test_archive_after_close_only(ops: Api, env: Api, units: Units) -> None:

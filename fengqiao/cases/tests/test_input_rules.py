@@ -26,7 +26,7 @@ def test_a_reason_of_blanks_is_no_reason(ops: Api, units: Units, blank: str) -> 
     refused = ops.act(case_id, "reject", {"reason": blank})
     assert refused.status_code == 422, refused.content
     error = refused.json()["errors"][0]
-    assert error["field"] == "payload.reason" and error["message"]
+    assert error["field"] == "reason" and error["message"]
     assert Case.objects.get(pk=case_id).status == "registered"
 
 
@@ -48,7 +48,7 @@ def test_an_objection_needs_a_real_reason(
 def test_a_description_of_blanks_is_refused(ops: Api, units: Units) -> None:
     response = ops.create(description="    \n   ")
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "payload.description"
+    assert response.json()["errors"][0]["field"] == "description"
     assert Case.objects.count() == 0
 
 

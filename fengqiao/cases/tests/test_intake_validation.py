@@ -73,14 +73,14 @@ def test_type_errors_are_422_with_bilingual_field_messages(
     assert response.status_code == 422
     errors = fields(response)
     assert set(errors) == {
-        "payload.kind",
-        "payload.people_count",
-        "payload.amount",
-        "payload.latitude",
+        "kind",
+        "people_count",
+        "amount",
+        "latitude",
     }
-    assert errors["payload.kind"]["message"] == "取值不在允许范围内"
-    assert errors["payload.amount"]["message"] == "须为数字"
-    assert errors["payload.latitude"]["message_en"] == "Input should be less than or equal to 90"
+    assert errors["kind"]["message"] == "取值不在允许范围内"
+    assert errors["amount"]["message"] == "须为数字"
+    assert errors["latitude"]["message_en"] == "Input should be less than or equal to 90"
 
 
 def test_malformed_json_is_400(api_for: Any, town_operator: User, units: Units) -> None:

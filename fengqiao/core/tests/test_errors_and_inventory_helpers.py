@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from fengqiao.api import _field_name
 from fengqiao.core.endpoints import _sample_regex, _sample_route
 from fengqiao.core.errors import ActionError
 from fengqiao.regions.models import Region
@@ -23,6 +24,22 @@ def test_field_errors_take_the_api_shape() -> None:
     assert error.errors == [{"field": "phone", "message": "手机号格式不正确。", "type": "invalid"}]
     assert ActionError(403, "不允许。", "No.").errors == []
     assert str(error) == "Bad phone."  # the log line stays English
+
+
+@pytest.mark.parametrize(
+    ("loc", "field"),
+    [
+        (("body", "payload", "reason"), "reason"),
+        (("body", "payload", "parties", 0, "phone"), "parties.0.phone"),
+        (("body", "payload"), "payload"),  # the whole body is missing or not an object
+        (("query", "page"), "page"),
+        (("path", "pk"), "pk"),
+    ],
+)
+def test_schema_errors_name_fields_like_semantic_errors(
+    loc: tuple[object, ...], field: str
+) -> None:
+    assert _field_name(loc) == field
 
 
 @pytest.mark.django_db
