@@ -43,6 +43,7 @@ class By(StrEnum):
 
 MERGED = "merged"
 MERGED_LABEL = "已并单"
+UNMERGE_LABEL = "撤销并单"  # the engine-level way out of MERGED (actions/merge.py)
 
 
 @dataclass(frozen=True)

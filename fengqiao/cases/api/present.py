@@ -11,7 +11,7 @@ from fengqiao.audit.actions import scrub
 from fengqiao.cases.access import redacts_complainants
 from fengqiao.cases.api import schemas as s
 from fengqiao.cases.models import Case, Party, PartyRole, PartyType
-from fengqiao.cases.workflow import machine_for
+from fengqiao.cases.workflow import MERGED, UNMERGE_LABEL, machine_for
 from fengqiao.core.pii import mask_id_number, mask_name, mask_phone
 
 WITHHELD = "（保密）"
@@ -92,6 +92,8 @@ def list_out(case: Case, user: User | None, units: set[int] | None = None) -> s.
 
 
 def _allowed(case: Case) -> list[s.Label]:
+    if case.status == MERGED:  # no machine row leaves MERGED; the engine's unmerge does
+        return [s.Label(value="unmerge", label=UNMERGE_LABEL)]
     machine = machine_for(case.kind)
     if machine is None:
         return []

@@ -141,5 +141,7 @@ def test_a_merged_case_accepts_no_workflow_action(ops: Api, units: Units) -> Non
         assert response.status_code == 409, action
         error = response.json()
         assert "已并单" in error["detail"] and error["errors"][0]["allowed"] == []
-    # the detail offers none of the machine's actions either
-    assert not {a["value"] for a in ops.case(child)["allowed_actions"]} & {"accept", "archive"}
+    # the detail offers none of the machine's actions, only the way out of the merge
+    assert ops.case(child)["allowed_actions"] == [{"value": "unmerge", "label": "撤销并单"}]
+    assert ops.act(child, "unmerge", {}).status_code == 200
+    assert "unmerge" not in {a["value"] for a in ops.case(child)["allowed_actions"]}
