@@ -169,7 +169,11 @@ def do_update_unit(unit: Unit, *, actor: User, changes: dict[str, Any]) -> Unit:
     unknown = set(changes) - set(EDITABLE_UNIT_FIELDS)
     if unknown:
         raise ValueError(f"unit fields not editable: {sorted(unknown)}")
-    locked = Unit.objects.select_for_update().select_related("region", "parent").get(pk=unit.pk)
+    locked = (
+        Unit.objects.select_for_update(of=("self",))
+        .select_related("region", "parent")
+        .get(pk=unit.pk)
+    )
     if not _inside(locked.region, paths):
         raise ActionError(404, "未找到。", "Not found.", code="out_of_scope", target=locked)
     if "unit_type" in changes and changes["unit_type"] not in UnitType.values:
