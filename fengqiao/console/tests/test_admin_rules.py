@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fengqiao.accounts.models import Role, User
 from fengqiao.audit.models import AuditEntry
@@ -255,3 +257,27 @@ def test_parse_dates_accepts_the_usual_notations() -> None:
     assert dates == [dt.date(2027, 1, 1), dt.date(2027, 2, 6), dt.date(2027, 2, 7)]
     too_long, problems = parse_dates("2027-01-01~2027-12-31")
     assert too_long == [] and problems == ["“2027-01-01~2027-12-31”跨度过长。"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    days=st.lists(
+        st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)),
+        min_size=1,
+        max_size=10,
+    ),
+    separator=st.sampled_from(["\n", ",", "，", "、", " ", "；", "\r\n"]),
+)
+def test_parse_dates_reads_back_any_list_of_dates(days: list[dt.date], separator: str) -> None:
+    text = separator.join(f"{d.year}-{d.month}-{d.day}" for d in days)
+    parsed, problems = parse_dates(text)
+    assert problems == []
+    assert parsed == sorted(set(days))
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(max_size=80))
+def test_parse_dates_never_raises(text: str) -> None:
+    parsed, problems = parse_dates(text)
+    assert all(isinstance(d, dt.date) for d in parsed)
+    assert all(isinstance(p, str) for p in problems)
