@@ -43,6 +43,10 @@ class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
     top = 1
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", _("请选择"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         assert isinstance(obj, Region)
         return indented(obj, self.top)
