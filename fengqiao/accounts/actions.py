@@ -425,3 +425,55 @@ def do_unlock(user: User, *, actor: User) -> None:
     user.failed_logins, user.first_failed_at, user.locked_until = 0, None, None
     user.save(update_fields=["failed_logins", "first_failed_at", "locked_until"])
     record("login.unlock", actor=actor, obj=user)
+
+
+def _managed(user: User, actor: User) -> None:
+    """AC-02, AC-07: the actor administers accounts (else 403), the target is visible to
+    them (else 404, like a missing account) and they may manage it (else 403)."""
+    if not policy.holds_any(actor, policy.ACCOUNT_MANAGE_ROLES):
+        raise ActionError(
+            403,
+            "您无权管理账号。",
+            "You may not administer accounts.",
+            code="not_account_admin",
+            target=user,
+        )
+    if user.pk != actor.pk and not policy.user_is_visible(
+        actor, user, roles=policy.ACCOUNT_MANAGE_ROLES
+    ):
+        raise ActionError(404, "未找到。", "Not found.", code="out_of_scope", target=user)
+    check = policy.check_manage_account(actor, user)
+    if not check.allowed:
+        raise ActionError(403, check.detail, check.detail_en, code=check.code, target=user)
+
+
+@refusals_audited("user.set_active")
+def do_set_active(user: User, *, active: bool, actor: User) -> User:
+    """停用/启用 an account (等保 8.1.4.2 c). A disabled account cannot sign in and its live
+    sessions end at their next request (AC-08: Django refuses inactive users' sessions)."""
+    _managed(user, actor)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.is_active == active:
+        return locked
+    locked.is_active = active
+    locked.save(update_fields=["is_active"])
+    record("user.enable" if active else "user.disable", actor=actor, obj=locked)
+    return locked
+
+
+@refusals_audited("password.reset")
+def do_reset_password(user: User, *, actor: User) -> str:
+    """AUTH-03: an administrator sets a new one-time password, shown once; the account must
+    change it at its next sign-in, and its live sessions end (the session hash changes)."""
+    _managed(user, actor)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    password = one_time_password()
+    now = timezone.now()
+    if locked.has_usable_password():
+        PasswordHistory.objects.create(user=locked, password=locked.password, replaced_at=now)
+    locked.set_password(password)
+    locked.must_change_password = True
+    locked.password_changed_at = now
+    locked.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    record("password.reset", actor=actor, obj=locked)
+    return password

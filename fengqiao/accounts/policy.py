@@ -151,3 +151,37 @@ def check_create_user(actor: User, region: Region) -> GrantCheck:
             "The region lies outside your administrative subtree.",
         )
     return ALLOWED
+
+
+# Disable, enable and reset the password of an account (AC-07, 等保 8.1.4.2 c): the
+# account-administering roles, in their subtree.
+ACCOUNT_MANAGE_ROLES = ACCOUNT_CREATE_ROLES
+
+
+def check_manage_account(actor: User, target: User) -> GrantCheck:
+    """Disable, enable or reset the password of `target`: an account administrator, never on
+    their own account, and only for an account whose every role assignment the actor could
+    have granted (so that nobody takes over an account holding more than they may grant)."""
+    if target.pk == actor.pk:
+        return GrantCheck(
+            False,
+            "self_manage",
+            "不能对自己的账号执行此操作。",
+            "You cannot do this to your own account.",
+        )
+    if not holds_any(actor, ACCOUNT_MANAGE_ROLES):
+        return GrantCheck(
+            False, "not_account_admin", "您无权管理账号。", "You may not administer accounts."
+        )
+    for assignment in target.assignments.select_related("region", "unit__region"):
+        check = check_grant(
+            actor, target, role=assignment.role, region=assignment.region, unit=assignment.unit
+        )
+        if not check.allowed:
+            return GrantCheck(
+                False,
+                "holds_more",
+                "该账号持有您无权授予的角色或区划，不能由您管理。",
+                "The account holds a role or region you may not grant.",
+            )
+    return ALLOWED

@@ -57,6 +57,36 @@ NAV: tuple[NavItem, ...] = (
     NavItem("regions", _("区划与网格管理"), "console:region_list", frozenset({Role.REGION_ADMIN})),
     NavItem("workers", _("网格员管理"), "console:worker_list", frozenset({Role.REGION_ADMIN})),
     NavItem("audit", _("审计日志"), "console:audit_list", frozenset({Role.AUDIT_ADMIN})),
+    NavItem(
+        "units",
+        _("单位管理"),
+        "console:unit_list",
+        frozenset({Role.REGION_ADMIN, Role.SYSTEM_ADMIN}),
+    ),
+    NavItem(
+        "catalogue",
+        _("派单目录"),
+        "console:catalogue_list",
+        frozenset({Role.REGION_ADMIN, Role.SYSTEM_ADMIN}),
+    ),
+    NavItem(
+        "rules",
+        _("时限规则"),
+        "console:rule_list",
+        frozenset({Role.REGION_ADMIN, Role.SYSTEM_ADMIN}),
+    ),
+    NavItem(
+        "calendar",
+        _("工作日历"),
+        "console:calendar",
+        frozenset({Role.REGION_ADMIN, Role.SYSTEM_ADMIN}),
+    ),
+    NavItem(
+        "users",
+        _("账号与授权"),
+        "console:user_list",
+        frozenset({Role.REGION_ADMIN, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}),
+    ),
 )
 
 

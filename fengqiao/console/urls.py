@@ -1,5 +1,6 @@
 from django.urls import path
 
+from fengqiao.console import admin_urls
 from fengqiao.console.views import audit, cases, grid, home, manage, overview, portal
 
 app_name = "console"
@@ -42,3 +43,4 @@ urlpatterns = [
     path("console/audit/verify/", audit.audit_verify, name="audit_verify"),
     path("console/audit/<int:pk>/", audit.audit_detail, name="audit_detail"),
 ]
+urlpatterns += admin_urls.urlpatterns

@@ -46,6 +46,11 @@ def test_nav_depends_on_roles(
         "cases",
         "regions",
         "workers",
+        "units",
+        "catalogue",
+        "rules",
+        "calendar",
+        "users",
     ]
     assert _nav(_client(auditor).get(home)) == ["home", "audit"]
 

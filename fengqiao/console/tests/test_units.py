@@ -87,10 +87,21 @@ def test_nav_table_per_role() -> None:
     assert keys(Role.GRID_WORKER) == ["home", "report", "tasks"]
     assert keys(Role.OPERATOR) == ["home", "overview", "cases", "intake"]
     assert keys(Role.LEADER) == ["home", "overview", "cases"]
-    assert keys(Role.REGION_ADMIN) == ["home", "overview", "cases", "regions", "workers"]
+    assert keys(Role.REGION_ADMIN) == [
+        "home",
+        "overview",
+        "cases",
+        "regions",
+        "workers",
+        "units",
+        "catalogue",
+        "rules",
+        "calendar",
+        "users",
+    ]
     assert keys(UNIT_MEMBER) == ["unit"]
-    for admin in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
-        assert keys(admin) == ["home"]
+    assert keys(Role.SYSTEM_ADMIN) == ["home", "units", "catalogue", "rules", "calendar", "users"]
+    assert keys(Role.SECURITY_ADMIN) == ["home", "users"]
     assert keys(Role.AUDIT_ADMIN) == ["home", "audit"]
 
 
