@@ -474,6 +474,15 @@ def do_confirm_totp_device(request: HttpRequest, *, code: str, actor: User) -> l
     """AUTH-06: the first correct code from the authenticator app confirms the device, issues
     FENGQIAO_MFA_RECOVERY_CODES single-use recovery codes (returned to be shown once), and
     counts as the second step of this session. A wrong code is refused and audited."""
+    if mfa.enrolled(actor) and not mfa.session_verified(request.session, actor):
+        raise ActionError(
+            403,
+            "已绑定其他验证方式，请先完成第二步验证。",
+            "Another factor is enrolled: pass the second step first.",
+            code="mfa_required",
+            field="code",
+            target=actor,
+        )
     device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).first()
     if device is None:
         raise ActionError(
@@ -592,7 +601,7 @@ def do_reset_mfa(user: User, *, actor: User) -> None:
             code="self",
             target=user,
         )
-    removed = TOTPDevice.objects.filter(user=user).delete()[0]
-    removed += StaticDevice.objects.filter(user=user).delete()[0]
-    record("mfa.reset", actor=actor, obj=user, data={"removed": removed})
+    totp = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
+    codes = StaticDevice.objects.filter(user=user).delete()[1].get("otp_static.StaticToken", 0)
+    record("mfa.reset", actor=actor, obj=user, data={"devices": totp, "recovery_codes": codes})
     _notify_account(user, "mfa.reset")

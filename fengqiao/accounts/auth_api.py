@@ -89,7 +89,7 @@ def change_password(request: HttpRequest, payload: PasswordIn) -> OkOut:
 
 
 class OtpIn(Schema):
-    code: str = Field(min_length=1, max_length=64, description="动态口令、恢复码或签名值")
+    code: str = Field(min_length=1, max_length=1024, description="动态口令、恢复码或签名值")
     method: str = Field("totp", min_length=1, max_length=40, description="totp / recovery / …")
 
 

@@ -158,7 +158,7 @@ def verify_totp(device: TOTPDevice, code: str) -> Verification:
 def _used_before(device: TOTPDevice, code: str) -> bool:
     """The refused code is the one of a time step at or just before the last accepted one: a
     replay, not a typo (the audit row says which)."""
-    steps = range(device.last_t - device.tolerance, device.last_t + 1)
+    steps = range(max(device.last_t - device.tolerance, 0), device.last_t + 1)  # -1: never used
     return any(hotp(device.bin_key, t, digits=device.digits) == int(code) for t in steps)
 
 

@@ -67,7 +67,7 @@ def otp_verify_view(request: HttpRequest) -> HttpResponse:
 
 def _qr_svg(uri: str) -> SafeString:
     # segno writes only <svg>/<path> markup from the URI it encodes: safe to inline.
-    return mark_safe(segno.make(uri, error="m").svg_inline(scale=4, border=2))  # noqa: S308
+    return mark_safe(segno.make(uri, error="m").svg_inline(scale=4, border=2, light="#fff"))  # noqa: S308
 
 
 def _grouped_secret(device: TOTPDevice) -> str:
@@ -79,9 +79,13 @@ def _grouped_secret(device: TOTPDevice) -> str:
 @require_http_methods(["GET", "POST"])
 def otp_setup_view(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
+    verified = mfa.session_verified(request.session, user)
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        if mfa.session_verified(request.session, user):
+        if verified:
             return redirect(_next_url(request))
+        return redirect(_with_next("accounts:otp_verify", request))
+    if mfa.enrolled(user) and not verified:
+        # Another factor (a certificate) is enrolled: pass it before adding one.
         return redirect(_with_next("accounts:otp_verify", request))
     device = do_start_totp_enrolment(user, actor=user)
     form = TotpConfirmForm(request.POST or None)
