@@ -581,3 +581,114 @@ def test_production_refuses_mfa_off() -> None:
 def test_the_marker_turns_the_setting_on(settings: Any) -> None:
     assert settings.FENGQIAO_MFA_REQUIRED is True
     assert TOTPDevice().step == 30 and TOTPDevice().digits == 6
+
+
+# --- the pieces ---------------------------------------------------------------------------
+
+
+def test_verify_totp_tells_the_reasons_apart(
+    grid_worker: User, clock: time_machine.Traveller
+) -> None:
+    """AUTH-06: malformed, wrong, right, replayed, throttled, in that order of checks."""
+    device = enrol(grid_worker)
+    for malformed in ["", "12345", "1234567", "12 456", "abcdef", "١٢٣٤٥٦", "-12345"]:
+        assert mfa.verify_totp(device, malformed) == mfa.Verification(False, "format")
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0  # malformed input costs no attempt
+    assert mfa.verify_totp(device, wrong_code(device)).reason == "invalid"  # never used yet
+    clock.shift(2)
+    code = code_now(device)
+    ok = mfa.verify_totp(device, f" {code} ")
+    assert ok.ok and ok.device_id == device.persistent_id
+    clock.shift(1)
+    assert mfa.verify_totp(device, code).reason == "replayed"
+    assert mfa.verify_totp(device, code).reason == "throttled"  # within a second of a failure
+
+
+def test_session_verification_follows_user_and_device(
+    grid_worker: User, town_operator: User
+) -> None:
+    """AUTH-06: the session marker counts only for its user and while its device exists."""
+    device = enrol(grid_worker)
+    session = SessionStore()
+    assert not mfa.session_verified(session, grid_worker)
+    for garbage in ["yes", 1, [], {"user": str(grid_worker.pk)}]:
+        session[mfa.SESSION_KEY] = garbage
+        assert not mfa.session_verified(session, grid_worker), garbage
+    session[mfa.SESSION_KEY] = {"user": grid_worker.pk, "method": "totp", "device": "x/1"}
+    assert not mfa.session_verified(session, grid_worker)  # no such device
+    marker = {"user": grid_worker.pk, "method": "totp", "device": device.persistent_id}
+    session[mfa.SESSION_KEY] = marker
+    assert mfa.session_verified(session, grid_worker)
+    assert not mfa.session_verified(session, town_operator)
+    other = enrol(town_operator)
+    session[mfa.SESSION_KEY] = {**marker, "device": other.persistent_id}
+    assert not mfa.session_verified(session, grid_worker)  # someone else's device
+    session[mfa.SESSION_KEY] = {"user": grid_worker.pk, "method": "sm2", "device": ""}
+    assert mfa.session_verified(session, grid_worker)  # a back end without devices
+    session[mfa.SESSION_KEY] = marker
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)
+    assert not mfa.session_verified(session, grid_worker)
+
+
+@pytest.mark.mfa
+def test_a_pending_session_may_sign_out_or_change_its_password(
+    client: Client, grid_worker: User
+) -> None:
+    """AUTH-06: the exempt endpoints work before the second step."""
+    enrol(grid_worker)
+    api_login(client, grid_worker)
+    assert client.get("/accounts/password/").status_code == 200
+    assert client.get("/accounts/otp/").status_code == 200
+    assert client.post("/api/v1/auth/logout").status_code == 200
+    assert client.get("/api/v1/accounts/me").status_code == 401
+
+
+@pytest.mark.mfa
+def test_signing_out_ends_the_verification(
+    client: Client, grid_worker: User, clock: time_machine.Traveller
+) -> None:
+    device = enrol(grid_worker)
+    verified(client, grid_worker, device)
+    assert client.get("/api/v1/accounts/me").status_code == 200
+    client.post("/api/v1/auth/logout")
+    assert api_login(client, grid_worker).json()["otp_required"] is True
+    assert client.get("/api/v1/accounts/me").status_code == 403
+
+
+@pytest.mark.mfa
+def test_verification_gives_a_new_session_key(
+    client: Client, grid_worker: User, clock: time_machine.Traveller
+) -> None:
+    """AUTH-06: no session fixation across the second step."""
+    device = enrol(grid_worker)
+    api_login(client, grid_worker)
+    before = client.cookies["sessionid"].value
+    assert api_otp(client, code_now(device)).status_code == 200
+    assert client.cookies["sessionid"].value != before
+
+
+@pytest.mark.mfa
+def test_reenrolment_after_a_reset_issues_new_recovery_codes(
+    client: Client, grid_worker: User, security_admin: User, clock: time_machine.Traveller
+) -> None:
+    enrol(grid_worker)
+    do_reset_mfa(grid_worker, actor=security_admin)
+    client.force_login(grid_worker)
+    client.get("/accounts/otp/setup/")
+    device = TOTPDevice.objects.get(user=grid_worker)
+    codes = client.post("/accounts/otp/setup/", {"code": code_now(device)}).context["codes"]
+    assert set(codes).isdisjoint(RECOVERY)
+    assert set(StaticToken.objects.values_list("token", flat=True)) == set(codes)
+    assert notifications(grid_worker) == ["mfa.reset", "mfa.device.confirm"]
+
+
+@pytest.mark.mfa
+def test_the_pages_speak_english_too(client: Client, grid_worker: User) -> None:
+    client.force_login(grid_worker)
+    client.cookies["django_language"] = "en"
+    assert "Set up one-time codes" in client.get("/accounts/otp/setup/").content.decode()
+    enrol(grid_worker)
+    TOTPDevice.objects.filter(user=grid_worker, confirmed=False).delete()
+    page = client.get("/accounts/otp/").content.decode()
+    assert "Second step" in page and "The 6-digit code" not in page
