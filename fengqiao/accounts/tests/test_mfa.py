@@ -692,3 +692,17 @@ def test_the_pages_speak_english_too(client: Client, grid_worker: User) -> None:
     TOTPDevice.objects.filter(user=grid_worker, confirmed=False).delete()
     page = client.get("/accounts/otp/").content.decode()
     assert "Second step" in page and "The 6-digit code" not in page
+
+
+@pytest.mark.mfa
+def test_codes_travel_only_in_post_bodies(
+    client: Client, grid_worker: User, clock: time_machine.Traveller
+) -> None:
+    """AUTH-06 with AUTH-08: a code in the URL is ignored; the API step is POST only."""
+    device = enrol(grid_worker)
+    client.force_login(grid_worker)
+    page = client.get(f"/accounts/otp/?method=totp&code={code_now(device)}&next=/")
+    assert page.status_code == 200 and not page.context["form"].is_bound
+    assert client.get("/api/v1/auth/otp", {"code": code_now(device)}).status_code == 405
+    assert client.get("/api/v1/accounts/me").status_code == 403
+    assert not mfa_rows("mfa.verify")
