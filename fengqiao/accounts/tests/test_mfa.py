@@ -25,7 +25,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from gmssl import sm2
 
 from fengqiao.accounts import mfa
-from fengqiao.accounts.actions import do_confirm_totp_device, do_reset_mfa
+from fengqiao.accounts.actions import (
+    do_confirm_totp_device,
+    do_reset_mfa,
+    do_start_totp_enrolment,
+)
 from fengqiao.accounts.middleware import MFA_API_EXEMPT
 from fengqiao.accounts.models import Role, User
 from fengqiao.audit.models import AuditEntry, Outcome
@@ -706,3 +710,32 @@ def test_codes_travel_only_in_post_bodies(
     assert client.get("/api/v1/auth/otp", {"code": code_now(device)}).status_code == 405
     assert client.get("/api/v1/accounts/me").status_code == 403
     assert not mfa_rows("mfa.verify")
+
+
+def test_enrolment_is_for_oneself_and_only_once(grid_worker: User, town_operator: User) -> None:
+    """AUTH-06: nobody starts an enrolment for someone else; a second device needs a reset."""
+    with pytest.raises(ActionError) as refused:
+        do_start_totp_enrolment(grid_worker, actor=town_operator)
+    assert refused.value.status == 403
+    first = do_start_totp_enrolment(grid_worker, actor=grid_worker)
+    assert do_start_totp_enrolment(grid_worker, actor=grid_worker) == first
+    TOTPDevice.objects.filter(pk=first.pk).update(confirmed=True)
+    with pytest.raises(ActionError) as refused:
+        do_start_totp_enrolment(grid_worker, actor=grid_worker)
+    assert refused.value.status == 409 and refused.value.code == "already_enrolled"
+    assert len(mfa_rows("mfa.enrol.start")) == 1
+
+
+@pytest.mark.mfa
+def test_challenges_for_unknown_or_challenge_free_methods(
+    client: Client, grid_worker: User
+) -> None:
+    enrol(grid_worker)
+    api_login(client, grid_worker)
+    url = "/api/v1/auth/otp/challenge"
+    response = client.post(url, {"method": "sms"}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "method"
+    response = client.post(url, {"method": "totp"}, content_type="application/json")
+    assert response.json() == {"method": "totp", "challenge": ""}
+    assert client.post(url, {}, content_type="application/json").status_code == 422
