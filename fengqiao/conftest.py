@@ -104,3 +104,12 @@ def _audit_triggers_allow_flush() -> Iterator[None]:
     setattr(TransactionTestCase, "_fixture_teardown", teardown)  # noqa: B010
     yield
     setattr(TransactionTestCase, "_fixture_teardown", original)  # noqa: B010
+
+
+@pytest.fixture(autouse=True)
+def _mfa_required_only_when_marked(request: pytest.FixtureRequest) -> Iterator[None]:
+    """AUTH-06: the second factor is on by default (FENGQIAO_MFA_REQUIRED), off in tests that
+    sign in with a password only; `@pytest.mark.mfa` tests run with it on."""
+    required = request.node.get_closest_marker("mfa") is not None
+    with override_settings(FENGQIAO_MFA_REQUIRED=required):
+        yield

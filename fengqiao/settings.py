@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "fengqiao.core",
     "fengqiao.audit",
     "fengqiao.regions",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fengqiao.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "fengqiao.accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fengqiao.core.middleware.RequestContextMiddleware",
@@ -126,6 +130,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+
+# AUTH-06: every account signs in with a second factor (docs/security.md, 多因素认证). Only the
+# demo and the test suite turn this off; a deploy check refuses it off with DEBUG off.
+FENGQIAO_MFA_REQUIRED = envbool("FENGQIAO_MFA_REQUIRED", "1")
+# The second factors offered (fengqiao/accounts/mfa.py): TOTP and recovery codes by default;
+# a 密评 deployment adds an SM2 certificate / USB key or the provincial SSO back end here.
+FENGQIAO_MFA_BACKENDS = [
+    *filter(None, os.getenv("FENGQIAO_MFA_BACKENDS", "").split(",")),
+] or [
+    "fengqiao.accounts.mfa.TotpFactor",
+    "fengqiao.accounts.mfa.RecoveryCodeFactor",
+]
+OTP_TOTP_ISSUER = os.getenv("FENGQIAO_OTP_ISSUER", "枫桥平台")
+# How many single-use recovery codes an enrolment issues (AUTH-06).
+FENGQIAO_MFA_RECOVERY_CODES = envint("FENGQIAO_MFA_RECOVERY_CODES", 10)
 
 # AUTH-04: lockout after repeated failures.
 LOGIN_FAILURE_LIMIT = envint("FENGQIAO_LOGIN_FAILURE_LIMIT", 5)

@@ -1,4 +1,5 @@
-"""Every write to accounts: users, role grants, login bookkeeping, passwords, unlocks.
+"""Every write to accounts: users, role grants, login bookkeeping, passwords, unlocks, second
+factors (AUTH-06).
 
 Each action runs in one transaction and writes its audit row in it; refusals raise
 `ActionError` and are audited as "denied" after the rollback (`refusals_audited`).
@@ -21,8 +22,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from fengqiao.accounts import policy
+from fengqiao.accounts import mfa, policy
 from fengqiao.accounts.models import (
     ADMIN_ROLES,
     PasswordHistory,
@@ -477,3 +480,180 @@ def do_reset_password(user: User, *, actor: User) -> str:
     locked.save(update_fields=["password", "must_change_password", "password_changed_at"])
     record("password.reset", actor=actor, obj=locked)
     return password
+
+
+# --- second factor (AUTH-06, AUTH-09) ----------------------------------------------------
+
+
+def _notify_account(user: User, event: str) -> None:
+    """AUTH-09: tell the account holder that their sign-in factors changed, through the
+    project's outbox (REL-04, in this transaction). The message holds no secret."""
+    from fengqiao.cases.actions.engine import enqueue  # the one outbox; cases imports accounts
+
+    enqueue("account.mfa", case=None, recipient=f"user:{user.pk}", payload={"event": event})
+
+
+def _mark_session_verified(request: HttpRequest, user: User, method: str, device: str) -> None:
+    """The session passed the second step: a new session key (no fixation across the step)."""
+    request.session.cycle_key()
+    request.session.pop(mfa.CHALLENGE_KEY, None)
+    request.session[mfa.SESSION_KEY] = {"user": user.pk, "method": method, "device": device}
+
+
+@transaction.atomic
+def do_start_totp_enrolment(user: User, *, actor: User) -> TOTPDevice:
+    """AUTH-06: the unconfirmed TOTP device whose secret the enrolment page shows (created on
+    the first visit, the same one on a reload). Refused once a device is confirmed: a second
+    device only after a security administrator's reset."""
+    if actor.pk != user.pk:
+        raise ActionError(403, "只能为本人绑定。", "Only for yourself.", code="not_self")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ActionError(
+            409,
+            "已绑定动态口令；如需更换，请联系安全管理员重置。",
+            "A device is already enrolled; ask the security administrator for a reset.",
+            code="already_enrolled",
+        )
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=mfa.TOTP_DEVICE_NAME, confirmed=False)
+        record("mfa.enrol.start", actor=actor, obj=user, data={"method": "totp"})
+    return device
+
+
+@refusals_audited("mfa.device.confirm")
+def do_confirm_totp_device(request: HttpRequest, *, code: str, actor: User) -> list[str]:
+    """AUTH-06: the first correct code from the authenticator app confirms the device, issues
+    FENGQIAO_MFA_RECOVERY_CODES single-use recovery codes (returned to be shown once), and
+    counts as the second step of this session. A wrong code is refused and audited."""
+    if mfa.enrolled(actor) and not mfa.session_verified(request.session, actor):
+        raise ActionError(
+            403,
+            "已绑定其他验证方式，请先完成第二步验证。",
+            "Another factor is enrolled: pass the second step first.",
+            code="mfa_required",
+            field="code",
+            target=actor,
+        )
+    device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).first()
+    if device is None:
+        raise ActionError(
+            409,
+            "没有待确认的动态口令，请刷新页面重新绑定。",
+            "No device awaits confirmation; reload the enrolment page.",
+            code="no_pending_device",
+            field="code",
+        )
+    result = mfa.verify_totp(device, code)
+    if not result.ok:
+        raise ActionError(
+            400,
+            "动态口令不正确，请核对手机上显示的 6 位数字后重试。",
+            "The code is wrong; check the 6 digits in the authenticator app.",
+            code=result.reason,
+            field="code",
+            target=actor,
+            audit=True,
+            outcome=Outcome.FAILURE,
+        )
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=actor).delete()
+    recovery = StaticDevice.objects.create(
+        user=actor, name=mfa.RECOVERY_DEVICE_NAME, confirmed=True
+    )
+    codes = [StaticToken.random_token() for _ in range(settings.FENGQIAO_MFA_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
+    record(
+        "mfa.device.confirm",
+        actor=actor,
+        obj=actor,
+        data={"method": "totp", "device": device.persistent_id, "recovery_codes": len(codes)},
+    )
+    _notify_account(actor, "mfa.device.confirm")
+    _mark_session_verified(request, actor, "totp", device.persistent_id)
+    return codes
+
+
+@transaction.atomic
+def do_issue_mfa_challenge(request: HttpRequest, *, method: str, actor: User) -> str:
+    """AUTH-06: a fresh challenge for a challenge-response factor (an SM2 certificate signs
+    it), kept in the session for the one verification that follows."""
+    backend = mfa.backend(method)
+    if backend is None:
+        raise ActionError(
+            400, "不支持的验证方式。", "Unknown method.", code="unknown", field="method"
+        )
+    challenge = backend.challenge(actor)
+    request.session[mfa.CHALLENGE_KEY] = {"method": method, "challenge": challenge}
+    return challenge
+
+
+@transaction.atomic
+def do_verify_second_factor(
+    request: HttpRequest, *, method: str, response: str, actor: User
+) -> mfa.Verification:
+    """AUTH-06: the second step. A success marks the session verified; every failure (a wrong,
+    replayed or malformed code, too many attempts) is audited and returned, not raised, so
+    that the device's throttling counter and the audit row are committed."""
+    backend = mfa.backend(method)
+    if backend is None:
+        raise ActionError(
+            400, "不支持的验证方式。", "Unknown method.", code="unknown", field="method"
+        )
+    pending = request.session.get(mfa.CHALLENGE_KEY)
+    challenge = ""
+    if isinstance(pending, dict) and pending.get("method") == method:
+        challenge = str(pending.get("challenge") or "")
+        request.session.pop(mfa.CHALLENGE_KEY, None)  # a challenge is answered once
+    result = backend.verify(actor, response, challenge=challenge)
+    if not result.ok:
+        record(
+            "mfa.verify",
+            actor=actor,
+            obj=actor,
+            outcome=Outcome.FAILURE,
+            reason=result.reason,
+            data={"method": method},
+        )
+        return result
+    record("mfa.verify", actor=actor, obj=actor, data={"method": method})
+    if method == mfa.RecoveryCodeFactor.name:
+        record(
+            "mfa.recovery.use",
+            actor=actor,
+            obj=actor,
+            data={"remaining": result.remaining},
+        )
+        _notify_account(actor, "mfa.recovery.use")
+    _mark_session_verified(request, actor, method, result.device_id)
+    return result
+
+
+@refusals_audited("mfa.reset")
+def do_reset_mfa(user: User, *, actor: User) -> None:
+    """AUTH-06: a 安全管理员 of the user's subtree removes the user's devices and recovery
+    codes (a lost phone); the user enrols again at the next sign-in, and sessions verified
+    with the removed devices must pass the second step again. Never one's own."""
+    if not policy.holds_any(actor, policy.UNLOCK_ROLES):
+        raise ActionError(
+            403,
+            "您无权重置多因素认证。",
+            "You may not reset second factors.",
+            code="no_permission",
+            target=user,
+        )
+    if not policy.user_is_visible(actor, user, roles=policy.UNLOCK_ROLES):
+        raise ActionError(404, "未找到。", "Not found.", code="out_of_scope", target=user)
+    if user.pk == actor.pk:
+        raise ActionError(
+            403,
+            "不能重置本人的多因素认证。",
+            "You cannot reset your own second factor.",
+            code="self",
+            target=user,
+        )
+    totp = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
+    codes = StaticDevice.objects.filter(user=user).delete()[1].get("otp_static.StaticToken", 0)
+    record("mfa.reset", actor=actor, obj=user, data={"devices": totp, "recovery_codes": codes})
+    _notify_account(user, "mfa.reset")

@@ -16,7 +16,13 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from fengqiao.accounts import policy
-from fengqiao.accounts.actions import do_create_user, do_grant_role, do_revoke_role, do_unlock
+from fengqiao.accounts.actions import (
+    do_create_user,
+    do_grant_role,
+    do_reset_mfa,
+    do_revoke_role,
+    do_unlock,
+)
 from fengqiao.accounts.models import Role, RoleAssignment, User
 from fengqiao.accounts.scope import request_user
 from fengqiao.api import ApiError
@@ -227,4 +233,10 @@ def revoke_role(request: HttpRequest, user_id: int, assignment_id: int) -> Statu
 @router.post("/users/{user_id}/unlock", response=UserOut, summary="解锁账号")
 def unlock_user(request: HttpRequest, user_id: int) -> User:
     do_unlock(_user(request, user_id), actor=request_user(request))
+    return _user(request, user_id)
+
+
+@router.post("/users/{user_id}/mfa/reset", response=UserOut, summary="重置多因素认证（AUTH-06）")
+def reset_mfa(request: HttpRequest, user_id: int) -> User:
+    do_reset_mfa(_user(request, user_id), actor=request_user(request))
     return _user(request, user_id)

@@ -1,4 +1,5 @@
-"""Deployment checks registered with Django's check framework (WEB-01, REL-01, SOD-03, FAULT-06).
+"""Deployment checks registered with Django's check framework (WEB-01, REL-01, SOD-03, FAULT-06,
+AUTH-06).
 
 `fengqiao check --deploy` fails on any of these Errors in production."""
 
@@ -57,7 +58,8 @@ def check_production_settings(
     databases: Sequence[str] | None = None,
     **kwargs: Any,
 ) -> list[checks.CheckMessage]:
-    """FAULT-06, CRY: production runs on PostgreSQL with a real SM4 key; SOD-03: no superuser."""
+    """FAULT-06, CRY: production runs on PostgreSQL with a real SM4 key; SOD-03: no superuser;
+    AUTH-06: the second factor is required."""
     errors: list[checks.CheckMessage] = []
     if settings.DEBUG:
         return errors
@@ -71,6 +73,14 @@ def check_production_settings(
         errors.append(
             checks.Error(
                 "未设置 FENGQIAO_AUDIT_CHECKPOINT_KEY（审计检查点签名密钥）。", id="fengqiao.E006"
+            )
+        )
+    if not settings.FENGQIAO_MFA_REQUIRED:
+        errors.append(
+            checks.Error(
+                "未启用多因素认证（FENGQIAO_MFA_REQUIRED=0），工作人员仅凭密码即可登录。",
+                hint="生产环境须启用：删除 FENGQIAO_MFA_REQUIRED 或设为 1（AUTH-06）。",
+                id="fengqiao.E007",
             )
         )
     from fengqiao.accounts.models import User

@@ -54,7 +54,11 @@ def test_login_ids_are_unique_regardless_of_case() -> None:
 def test_login_success_starts_a_session_and_is_audited(client: Client, grid_worker: User) -> None:
     response = login(client, "GRID_WORKER", PASSWORD)  # login IDs are case-insensitive
     assert response.status_code == 200
-    assert response.json() == {"username": "grid_worker", "must_change_password": False}
+    assert response.json() == {
+        "username": "grid_worker",
+        "must_change_password": False,
+        "otp_required": False,
+    }
     assert client.get("/api/v1/accounts/me").json()["username"] == "grid_worker"
     entry = AuditEntry.objects.get(action="login.success")
     assert entry.actor_id == grid_worker.pk and entry.object_id == str(grid_worker.pk)
