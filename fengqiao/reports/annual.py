@@ -45,12 +45,14 @@ def _changes(t: Text, fig: Figures, indicator: str) -> str:
 
 def _statistics(t: Text, fig: Figures, region: Region) -> list[str]:
     received = fig.get("received")
+    on_time = fig.get("on_time_rate")
     first = (
         f"{t.period(fig.period)}，{whole(region)}共登记受理信访事项{t.value(received)}，"
-        f"{_changes(t, fig, 'received')}；办结{t.value(fig.get('closed'))}，"
-        f"按期办结率{t.value(fig.get('on_time_rate'))}。"
+        f"{_changes(t, fig, 'received')}；办结{t.value(fig.get('closed'))}"
     )
-    return [first]
+    if on_time.value is not None:  # nothing closed with a time limit: no rate to state
+        first += f"，按期办结率{t.value(on_time)}"
+    return [first + "。"]
 
 
 def _ranked_rows(result: tables.TableResult) -> list[tables.Row]:

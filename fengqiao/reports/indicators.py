@@ -21,9 +21,10 @@ RECEIVED, FINISHED, PROVIDER = "received", "finished", "provider"
 BASIS_LABEL = {
     RECEIVED: "按受理时间（受理月份的事项，截至统计时的状态）",
     FINISHED: "按办结时间（最终办结的日期）",
-    PROVIDER: "按调解结果/转送交办的日期",
+    PROVIDER: "按业务记录日期（调解结果、转送交办、提出建议的日期）",
 }
 RATE_PLACES = Decimal("0.0001")  # fractions: 0.9736 = 97.36 %
+CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,10 @@ def rate(numerator: Number, denominator: Number) -> Decimal | None:
 
 def evaluate(indicator: Indicator, sums: Mapping[str, Number], params: Mapping[str, Any]) -> Figure:
     numerator = _sum(sums, indicator.numerator)
+    if indicator.unit == "元":
+        # amounts to the fen, whatever the database returned for the sum (SQLite drops
+        # trailing zeros, PostgreSQL keeps its scale): the same figure on both
+        numerator = Decimal(numerator).quantize(CENTS, ROUND_HALF_UP)
     if not indicator.is_rate:
         return Figure(indicator.id, numerator, numerator, None, params)
     denominator = _sum(sums, indicator.denominator)
