@@ -23,6 +23,50 @@ from fengqiao.mediation.models import (
 
 SETTLED = (StageOutcome.SETTLED, StageOutcome.PARTIAL)
 
+# 来源 (rule 27): the three groups of the monthly table, by key and label.
+SOURCE_GROUPS = {
+    "initiative": "主动调解",
+    "application": "申请调解",
+    "referral": "接受委托移送调解",
+}
+
+
+def source_group(source: str) -> str:
+    """The rule-27 source group of an intake source: 主动调解, 申请调解 or 接受委托移送调解."""
+    if source == IntakeSource.INITIATIVE:
+        return "initiative"
+    if source in REFERRED_SOURCES:
+        return "referral"
+    return "application"
+
+
+def outcome_measures(
+    outcome: str,
+    amount: Decimal | None,
+    prevented_criminal: bool,
+    criminal_people: int,
+    prevented_group: bool,
+    group_people: int,
+) -> dict[str, int | Decimal]:
+    """What one dispute's standing outcome counts in the rule-27 table — the one definition
+    used here and by the statistics layer (fengqiao.reports): 调解结案 once an outcome stands;
+    调解成功 and the agreement amount when it is a success or a partial agreement; 防止民转刑
+    and 防止群体性上访 (件 and 人) when recorded. No outcome (open, transferred, or sent back
+    after a refused 司法确认) counts nothing."""
+    if not outcome:
+        return {}
+    out: dict[str, int | Decimal] = {"mediated": 1}
+    if outcome in (Outcome.SUCCESS, Outcome.PARTIAL):
+        out["mediation_success"] = 1
+        out["agreement_amount"] = amount or Decimal("0")
+    if prevented_criminal:
+        out["prevented_criminal"] = 1
+        out["prevented_criminal_people"] = criminal_people
+    if prevented_group:
+        out["prevented_group"] = 1
+        out["prevented_group_people"] = group_people
+    return out
+
 
 @dataclass
 class CategoryRow:
@@ -57,28 +101,28 @@ def dispute_table(cases: QuerySet[Case]) -> DisputeTable:
         "category__parent", "dispute"
     )
     rows: dict[str, CategoryRow] = {}
-    by_source = {"主动调解": 0, "申请调解": 0, "接受委托移送调解": 0}
+    by_source = dict.fromkeys(SOURCE_GROUPS.values(), 0)
     for case in qs:
         top = case.category.parent or case.category if case.category else None
         code, name = (top.code, top.name) if top else ("", "未分类")
         row = rows.setdefault(code, CategoryRow(code=code, name=name))
         d = case.dispute
         row.disputes += 1
-        if d.outcome in (Outcome.SUCCESS, Outcome.PARTIAL):
-            row.succeeded += 1
-            row.agreement_amount += d.agreement_amount or Decimal("0")
-        if d.prevented_criminal:
-            row.prevented_criminal += 1
-            row.prevented_criminal_people += d.prevented_criminal_people
-        if d.prevented_group_petition:
-            row.prevented_group_petition += 1
-            row.prevented_group_petition_people += d.prevented_group_petition_people
-        if d.source == IntakeSource.INITIATIVE:
-            by_source["主动调解"] += 1
-        elif d.source in REFERRED_SOURCES:
-            by_source["接受委托移送调解"] += 1
-        else:
-            by_source["申请调解"] += 1
+        m = outcome_measures(
+            d.outcome,
+            d.agreement_amount,
+            d.prevented_criminal,
+            d.prevented_criminal_people,
+            d.prevented_group_petition,
+            d.prevented_group_petition_people,
+        )
+        row.succeeded += int(m.get("mediation_success", 0))
+        row.agreement_amount += Decimal(m.get("agreement_amount", 0))
+        row.prevented_criminal += int(m.get("prevented_criminal", 0))
+        row.prevented_criminal_people += int(m.get("prevented_criminal_people", 0))
+        row.prevented_group_petition += int(m.get("prevented_group", 0))
+        row.prevented_group_petition_people += int(m.get("prevented_group_people", 0))
+        by_source[SOURCE_GROUPS[source_group(d.source)]] += 1
     handoffs = MediationStage.objects.filter(
         case__in=qs, via__in=HANDOFF_VIAS, previous__isnull=False
     ).count()

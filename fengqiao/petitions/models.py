@@ -272,3 +272,47 @@ class Hearing(models.Model):
 
     def __str__(self) -> str:
         return f"听证 {self.review_id}"
+
+
+class RecommendationKind(models.TextChoices):
+    """The recommendations a 信访部门 makes from the items it handles (第三十九、四十、四十一条):
+    improving work, improving policy, holding people to account."""
+
+    IMPROVE_WORK = "improve_work", "改进工作建议"
+    IMPROVE_POLICY = "improve_policy", "完善政策建议"
+    ACCOUNTABILITY = "accountability", "追究责任建议"
+
+
+class Recommendation(models.Model):
+    """A recommendation made from a petition item to a unit, and whether the unit adopted it
+    (第四十一条: the annual report states the recommendations made and their adoption).
+    `adopted` stays None until the unit's answer is recorded. The text may narrate the
+    petitioner's affairs, so it is encrypted; statistics read only the kind, dates and the
+    answer."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="petition_recommendations"
+    )
+    kind = models.CharField("建议类型", max_length=16, choices=RecommendationKind.choices)
+    issuer = models.ForeignKey(
+        Unit, verbose_name="提出建议的机关", on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        Unit, verbose_name="建议对象", on_delete=models.PROTECT, related_name="+"
+    )
+    content = EncryptedTextField("建议内容")
+    made_at = models.DateTimeField("提出时间")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    adopted = models.BooleanField("是否采纳", null=True, blank=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    answer = EncryptedTextField("答复情况", blank=True)
+
+    class Meta:
+        verbose_name = "信访工作建议"
+        verbose_name_plural = "信访工作建议"
+        ordering = ["made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

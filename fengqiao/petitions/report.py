@@ -20,9 +20,36 @@ from fengqiao.petitions.models import (
     Petition,
     PetitionChannel,
     PetitionType,
+    Recommendation,
     RoutingMode,
 )
 from fengqiao.procedures.models import CaseTimer
+
+# The case-channel keys the statistics layer uses for the five channels of 第十七条 (phone and
+# fax have no channel of their own on the engine, so they get petition-specific keys).
+SOURCE_OF_CHANNEL = {
+    PetitionChannel.ONLINE: "online_petition",
+    PetitionChannel.LETTER: "letter",
+    PetitionChannel.PHONE: "petition_phone",
+    PetitionChannel.FAX: "petition_fax",
+    PetitionChannel.VISIT: "petition_visit",
+}
+
+
+def routing_measures(routing_mode: str) -> dict[str, int]:
+    """What a petition's routing counts (第四十一条 转送、交办): one 转送 or one 交办 — the one
+    definition used here and by the statistics layer (fengqiao.reports)."""
+    if routing_mode == RoutingMode.TRANSFER:
+        return {"routed_transfer": 1}
+    if routing_mode == RoutingMode.ASSIGN:
+        return {"routed_assign": 1}
+    return {}
+
+
+def recommendation_measures(adopted: bool | None) -> dict[str, int]:
+    """What one recommendation counts (第四十一条 建议及采纳情况): one made; one adopted once
+    the unit's answer says so (an unanswered one is not adopted yet)."""
+    return {"recommendations": 1, "recommendations_adopted": 1 if adopted else 0}
 
 
 @dataclass
@@ -40,6 +67,8 @@ class Report:
     acceptance_on_time: float | None = None
     handling_on_time: float | None = None
     decisions_by_outcome: dict[str, int] = field(default_factory=dict)
+    recommendations: int = 0
+    recommendations_adopted: int = 0
 
 
 def _rate(timers: QuerySet[CaseTimer]) -> float | None:
@@ -70,8 +99,9 @@ def annual_report(cases: QuerySet[Case], year: int, *, top: int = 10) -> Report:
         categories[top_category.name if top_category else "未分类"] += 1
         if p.about_unit is not None:
             units[p.about_unit.name] += 1
-        report.transferred += p.routing_mode == RoutingMode.TRANSFER
-        report.assigned += p.routing_mode == RoutingMode.ASSIGN
+        routed = routing_measures(p.routing_mode)
+        report.transferred += routed.get("routed_transfer", 0)
+        report.assigned += routed.get("routed_assign", 0)
         report.supervised += p.case.supervision_level > 0
         report.not_accepted += p.case.status == "not_accepted"
     report.by_channel, report.by_type, report.by_category = (
@@ -90,4 +120,8 @@ def annual_report(cases: QuerySet[Case], year: int, *, top: int = 10) -> Report:
         for o in Decision.objects.filter(case__in=qs).values_list("outcome", flat=True)
     )
     report.decisions_by_outcome = dict(outcomes)
+    for adopted in Recommendation.objects.filter(case__in=qs).values_list("adopted", flat=True):
+        counted = recommendation_measures(adopted)
+        report.recommendations += counted["recommendations"]
+        report.recommendations_adopted += counted["recommendations_adopted"]
     return report

@@ -20,7 +20,16 @@ from pydantic import Field
 from fengqiao.accounts.scope import path_condition, request_user
 from fengqiao.api import ApiError
 from fengqiao.cases.workflow import Kind
-from fengqiao.reports import bulletin, dashboard, exports, packs, periods, rankings, selectors
+from fengqiao.reports import (
+    annual,
+    bulletin,
+    dashboard,
+    exports,
+    packs,
+    periods,
+    rankings,
+    selectors,
+)
 from fengqiao.reports import indicators as ind
 from fengqiao.reports import tables as tb
 from fengqiao.reports.actions import (
@@ -237,6 +246,36 @@ def bulletin_export(request: HttpRequest, q: Query[BulletinExportQuery]) -> Http
     if q.format not in ("docx", "pdf"):
         raise _invalid("format", "格式应为 docx 或 pdf。", "Unknown format.")
     return _file(exports.bulletin_file(_bulletin(request, q), q.format))
+
+
+def _annual(request: HttpRequest, q: BulletinQuery) -> bulletin.BulletinResult:
+    user = request_user(request)
+    region = selectors.area_for(user, q.region)
+    period = _period(q.period)
+    if period.shape != "year":
+        raise _invalid("period", "年度报告的统计期应为年份，如 2026。", "A year is expected.")
+    try:
+        return annual.build(region, period)
+    except NotAvailable as exc:
+        raise _unavailable(exc) from None
+
+
+@router.get(
+    "/petition-annual", summary="信访情况年度报告（第四十一条；文字稿、附表及每个数字的来源）"
+)
+def annual_json(request: HttpRequest, q: Query[BulletinQuery]) -> dict[str, Any]:
+    return _annual(request, q).as_json()
+
+
+class AnnualExportQuery(BulletinQuery):
+    format: str = Field("docx", description="docx、pdf 或 xlsx（附表）")
+
+
+@router.get("/petition-annual/export", summary="导出信访情况年度报告（docx / pdf / xlsx）")
+def annual_export(request: HttpRequest, q: Query[AnnualExportQuery]) -> HttpResponse:
+    if q.format not in ("docx", "pdf", "xlsx"):
+        raise _invalid("format", "格式应为 docx、pdf 或 xlsx。", "Unknown format.")
+    return _file(exports.annual_file(_annual(request, q), q.format))
 
 
 # ------------------------------------------------------------------ packs and schedules

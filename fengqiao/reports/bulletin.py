@@ -68,6 +68,10 @@ class Text:
     def value(self, figure: ind.Figure) -> str:
         return self._add(figure.text(), "value", figure.trace())
 
+    def cell(self, text: str, trace: dict[str, Any]) -> str:
+        """A table cell's number quoted in the text, traced like the cell."""
+        return self._add(text, "value", trace)
+
     def count(self, figure: ind.Figure) -> str:
         """A rate's numerator as a count (化解 Z 件)."""
         unit = "件"

@@ -140,11 +140,17 @@ TABLE_LIST = (
         rows=SOURCE,
         kinds=DISPUTE_KINDS,
         sources=("initiative", "application", "referral"),
-        columns=(Col("received", "受理纠纷", compare=BOTH), Col("resolution_rate")),
+        columns=(
+            Col("received", "受理纠纷", compare=BOTH),
+            Col("mediated"),
+            Col("mediation_success_rate"),
+            Col("resolution_rate"),
+        ),
         basis=RULE27,
         max_level=Level.TOWNSHIP,
         notes=(
-            "来源按主动调解、申请调解、接受委托移送调解统计；人民调解模块接入前按受理渠道列示。",
+            "来源按主动调解、申请调解、接受委托移送调解（法院委派委托、公安及信访等部门移送）统计；"
+            "没有调解记录的纠纷按受理渠道列示。",
         ),
     ),
     TableDef(
@@ -167,7 +173,7 @@ TABLE_LIST = (
         title="信访事项统计表（按信访形式）",
         rows=SOURCE,
         kinds=("petition",),
-        sources=("online_petition", "letter", "petition_visit"),
+        sources=("online_petition", "letter", "petition_phone", "petition_fax", "petition_visit"),
         columns=(Col("received", "信访事项", compare=BOTH), Col("closed")),
         basis=RULE22,
         max_level=Level.TOWNSHIP,
@@ -194,15 +200,26 @@ TABLE_LIST = (
         rows=CHILDREN,
         kinds=("petition",),
         columns=(
-            Col("received", "信访事项"),
-            Col("routed_transfer"),
-            Col("routed_assign"),
-            Col("supervised", "督办"),
+            Col("received", "信访事项", compare=(YOY,)),
+            Col("routed_transfer", compare=(YOY,)),
+            Col("routed_assign", compare=(YOY,)),
+            Col("supervised", "督办", compare=(YOY,)),
             Col("closed"),
             Col("on_time_rate"),
+            Group(
+                "改进工作、完善政策和追究责任建议",
+                (
+                    Col("recommendations", "提出（条）", compare=(YOY,)),
+                    Col("recommendations_adopted", "被采纳（条）"),
+                    Col("adoption_rate", "采纳率"),
+                ),
+            ),
         ),
         basis=RULE22,
-        notes=("“意见建议被采纳”情况信访模块尚未记录，年度报告中另行填报。",),
+        notes=(
+            "转送、交办按转送交办日期统计；督办按受理日期统计（截至统计时已督办）；"
+            "建议按提出日期统计，被采纳为截至统计时已登记采纳的条数。",
+        ),
     ),
 )
 

@@ -29,7 +29,7 @@ from fengqiao.documents.registry import (
 )
 from fengqiao.documents.render import render_docx, render_pdf, render_xlsx
 from fengqiao.regions.models import Region
-from fengqiao.reports import bulletin, periods, selectors, tables
+from fengqiao.reports import annual, bulletin, periods, selectors, tables
 from fengqiao.reports.definitions import REPORTS, TABLES
 from fengqiao.reports.periods import Period, PeriodError
 from fengqiao.reports.selectors import NotAvailable
@@ -71,6 +71,14 @@ def bulletin_file(result: bulletin.BulletinResult, fmt: str) -> ExportFile:
     doc = result.document()
     content = render_docx(doc) if fmt == "docx" else render_pdf(doc)
     return ExportFile(f"{result.data.title}.{fmt}", content, FORMATS[fmt])
+
+
+def annual_file(result: bulletin.BulletinResult, fmt: str) -> ExportFile:
+    """The 信访情况年度报告: the written report (.docx / .pdf) or its tables (.xlsx)."""
+    if fmt == "xlsx":
+        content = render_xlsx([r.to_datatable() for r in result.tables])
+        return ExportFile(f"{result.data.title}.xlsx", content, XLSX)
+    return bulletin_file(result, fmt)
 
 
 # ------------------------------------------------------------------ export jobs
@@ -157,10 +165,28 @@ def generate_bulletin(context: ExportContext) -> ExportFile:
     return bulletin_file(result, context.params["format"])
 
 
+def validate_annual(owner: User, params: dict[str, Any]) -> dict[str, Any]:
+    return _clean(owner, params, formats=("docx", "pdf", "xlsx"))
+
+
+def generate_annual(context: ExportContext) -> ExportFile:
+    region, period = _resolve(context)
+    context.progress(10)
+    try:
+        result = annual.build(region, period, issued_on=timezone.localdate())
+    except NotAvailable as exc:
+        raise ExportFailed(str(exc)) from None
+    context.progress(70)
+    return annual_file(result, context.params["format"])
+
+
 def register_generators() -> None:
     for generator in (
         ExportGenerator("reports.table", "统计报表", generate_table, validate_table),
         ExportGenerator("reports.report", "标准报表组", generate_report, validate_report),
         ExportGenerator("reports.bulletin", "统计通报", generate_bulletin, validate_bulletin),
+        ExportGenerator(
+            "reports.petition_annual", "信访情况年度报告", generate_annual, validate_annual
+        ),
     ):
         registry.register(generator, replace=True)

@@ -48,12 +48,17 @@ def register_profile(kind: str, ended_otherwise: Iterable[str]) -> None:
 
 @dataclass(frozen=True)
 class Extra:
-    """What a kind's own record adds: provider measures on their own date, and the intake
-    source that replaces the channel in the 来源 columns (rule 27)."""
+    """What a kind's own record adds: provider measures on their own date (`on`), further
+    measures on other dates (`dated`: one entry per recommendation of a petition, placed on
+    the day it was made), the intake source that replaces the channel in the 来源 columns
+    (rule 27), and the unit complained about when the record keeps it apart from the case
+    (rule 22: a petition's 被反映单位)."""
 
     on: date | None
     measures: dict[str, Number] = field(default_factory=dict)
     source: str | None = None
+    dated: tuple[tuple[date, dict[str, Number]], ...] = ()
+    respondent_unit: int | None = None
 
 
 Provider = Callable[[list[int]], dict[int, Extra]]
@@ -195,9 +200,28 @@ def build(
         callback=case.callback_at is not None,
         rating=rating,
         lead_unit=case.lead_unit_id or 0,
-        respondent_unit=case.respondent_unit_id or 0,
+        respondent_unit=(extra.respondent_unit if extra and extra.respondent_unit else None)
+        or case.respondent_unit_id
+        or 0,
         extra_on=extra.on if extra else None,
-        extra=tuple(sorted(extra.measures.items())) if extra else (),
+        extra=tuple(sorted(extra.measures.items())) if extra and extra.on else (),
+        extra_dated=_dated(extra),
+    )
+
+
+def _dated(extra: Extra | None) -> tuple[tuple[date, tuple[tuple[str, Number], ...]], ...]:
+    """The dated measures, summed per day and sorted (so equal records give equal facts)."""
+    if extra is None or not extra.dated:
+        return ()
+    days: dict[date, dict[str, Number]] = {}
+    for day, measures in extra.dated:
+        cell = days.setdefault(day, {})
+        for name, value in measures.items():
+            cell[name] = cell.get(name, 0) + value
+    return tuple(
+        (day, tuple(sorted((n, v) for n, v in days[day].items() if v)))
+        for day in sorted(days)
+        if any(days[day].values())
     )
 
 

@@ -23,8 +23,10 @@ def packs_step(now: datetime) -> int:
 
 def install() -> None:
     from fengqiao.cases import sweep
+    from fengqiao.reports import providers
     from fengqiao.reports.exports import register_generators
 
+    providers.install()
     sweep.register_step("reports.sync", sync_step)
     sweep.register_step("reports.packs", packs_step)
     register_generators()

@@ -21,9 +21,10 @@ RECEIVED, FINISHED, PROVIDER = "received", "finished", "provider"
 BASIS_LABEL = {
     RECEIVED: "按受理时间（受理月份的事项，截至统计时的状态）",
     FINISHED: "按办结时间（最终办结的日期）",
-    PROVIDER: "按调解结果/转送交办的日期",
+    PROVIDER: "按业务记录日期（调解结果、转送交办、提出建议的日期）",
 }
 RATE_PLACES = Decimal("0.0001")  # fractions: 0.9736 = 97.36 %
+CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,10 @@ def rate(numerator: Number, denominator: Number) -> Decimal | None:
 
 def evaluate(indicator: Indicator, sums: Mapping[str, Number], params: Mapping[str, Any]) -> Figure:
     numerator = _sum(sums, indicator.numerator)
+    if indicator.unit == "元":
+        # amounts to the fen, whatever the database returned for the sum (SQLite drops
+        # trailing zeros, PostgreSQL keeps its scale): the same figure on both
+        numerator = Decimal(numerator).quantize(CENTS, ROUND_HALF_UP)
     if not indicator.is_rate:
         return Figure(indicator.id, numerator, numerator, None, params)
     denominator = _sum(sums, indicator.denominator)
@@ -349,6 +354,36 @@ ASSIGN_I = _def(
     provider=True,
     definition="统计期内交办下级机关的信访事项数",
 )
+RECOMMEND_I = _def(
+    id="recommendations",
+    name="提出建议",
+    unit="条",
+    numerator=("recommendations",),
+    basis=PROVIDER,
+    better="",
+    provider=True,
+    definition="统计期内信访部门从信访事项提出的改进工作、完善政策、追究责任建议条数（按提出日期）",
+)
+ADOPTED_I = _def(
+    id="recommendations_adopted",
+    name="建议被采纳",
+    unit="条",
+    numerator=("recommendations_adopted",),
+    basis=PROVIDER,
+    better="",
+    provider=True,
+    definition="统计期内提出的建议中，截至统计时已登记被采纳的条数",
+)
+ADOPTION_I = _def(
+    id="adoption_rate",
+    name="建议采纳率",
+    unit="%",
+    numerator=("recommendations_adopted",),
+    denominator=("recommendations",),
+    basis=PROVIDER,
+    provider=True,
+    definition="统计期内提出的建议中，截至统计时已被采纳的比例（尚未答复的计入分母）",
+)
 
 INDICATORS: dict[str, Indicator] = {
     i.id: i
@@ -356,7 +391,8 @@ INDICATORS: dict[str, Indicator] = {
         RECEIVED_I, CLOSED_I, ON_TIME_I, RESOLUTION_I, MEDIATION_I, RESPONSE_I, SOLVE_I,
         SATISFACTION_I, REPEAT_I, CALLBACK_I, OVERDUE_I, MERGED_I, OPEN_I, SUPERVISED_I,
         DIRECT_I, DISPATCHED_I, ENDED_OTHER_I, REWORKED_I, MEDIATED_I, SUCCESS_I, AMOUNT_I,
-        CRIMINAL_I, CRIMINAL_P_I, GROUP_I, GROUP_P_I, TRANSFER_I, ASSIGN_I,
+        CRIMINAL_I, CRIMINAL_P_I, GROUP_I, GROUP_P_I, TRANSFER_I, ASSIGN_I, RECOMMEND_I,
+        ADOPTED_I, ADOPTION_I,
     )
 }  # fmt: skip
 
@@ -422,6 +458,74 @@ def overdue(s: Sums, params: Params) -> Figure:
     return evaluate(OVERDUE_I, s, params)
 
 
+# The figures of the rule-27 and rule-22 tables (provider measures), one function each.
+
+
+def mediated(s: Sums, params: Params) -> Figure:
+    """调解结案."""
+    return evaluate(MEDIATED_I, s, params)
+
+
+def mediation_success(s: Sums, params: Params) -> Figure:
+    """调解成功."""
+    return evaluate(SUCCESS_I, s, params)
+
+
+def agreement_amount(s: Sums, params: Params) -> Figure:
+    """协议金额."""
+    return evaluate(AMOUNT_I, s, params)
+
+
+def prevented_criminal(s: Sums, params: Params) -> Figure:
+    """防止民转刑（件）."""
+    return evaluate(CRIMINAL_I, s, params)
+
+
+def prevented_criminal_people(s: Sums, params: Params) -> Figure:
+    """防止民转刑（人）."""
+    return evaluate(CRIMINAL_P_I, s, params)
+
+
+def prevented_group(s: Sums, params: Params) -> Figure:
+    """防止群体性上访（件）."""
+    return evaluate(GROUP_I, s, params)
+
+
+def prevented_group_people(s: Sums, params: Params) -> Figure:
+    """防止群体性上访（人）."""
+    return evaluate(GROUP_P_I, s, params)
+
+
+def routed_transfer(s: Sums, params: Params) -> Figure:
+    """转送."""
+    return evaluate(TRANSFER_I, s, params)
+
+
+def routed_assign(s: Sums, params: Params) -> Figure:
+    """交办."""
+    return evaluate(ASSIGN_I, s, params)
+
+
+def supervised(s: Sums, params: Params) -> Figure:
+    """督办件."""
+    return evaluate(SUPERVISED_I, s, params)
+
+
+def recommendations(s: Sums, params: Params) -> Figure:
+    """提出建议."""
+    return evaluate(RECOMMEND_I, s, params)
+
+
+def recommendations_adopted(s: Sums, params: Params) -> Figure:
+    """建议被采纳."""
+    return evaluate(ADOPTED_I, s, params)
+
+
+def adoption_rate(s: Sums, params: Params) -> Figure:
+    """建议采纳率."""
+    return evaluate(ADOPTION_I, s, params)
+
+
 FUNCTIONS: dict[str, Callable[[Sums, Params], Figure]] = {
     "received": received,
     "closed": closed,
@@ -435,8 +539,19 @@ FUNCTIONS: dict[str, Callable[[Sums, Params], Figure]] = {
     "callback_rate": callback_rate,
     "overdue": overdue,
 }
-# The supporting counts (并单数, 未办结, 督办件, provider counts) use evaluate() directly.
+# The 11 core indicators of issue 6 (the dashboard's default set).
 CORE = tuple(FUNCTIONS)
+FUNCTIONS.update(
+    {
+        f.__name__: f
+        for f in (
+            mediated, mediation_success, agreement_amount, prevented_criminal,
+            prevented_criminal_people, prevented_group, prevented_group_people, routed_transfer,
+            routed_assign, supervised, recommendations, recommendations_adopted, adoption_rate,
+        )
+    }
+)  # fmt: skip
+# The remaining supporting counts (并单数, 未办结, 直接办结, …) use evaluate() directly.
 
 
 def compute(indicator_id: str, s: Sums, params: Params) -> Figure:

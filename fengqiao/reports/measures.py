@@ -66,6 +66,8 @@ class Facts:
     respondent_unit: int = 0
     extra_on: date | None = None
     extra: tuple[tuple[str, Number], ...] = field(default_factory=tuple)
+    # provider measures on further dates (a petition's recommendations, each on its day)
+    extra_dated: tuple[tuple[date, tuple[tuple[str, Number], ...]], ...] = ()
 
 
 def month_of(day: date) -> date:
@@ -123,6 +125,8 @@ def _placed(f: Facts) -> list[tuple[date, Vector]]:
         out.append((f.finished_on, finish_vector(f)))
     if f.extra_on is not None:
         out.append((f.extra_on, extra_vector(f)))
+    if not f.merged:
+        out += [(day, dict(measures)) for day, measures in f.extra_dated]
     return [(day, vector) for day, vector in out if vector]
 
 

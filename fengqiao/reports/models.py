@@ -50,6 +50,8 @@ COUNT_MEASURES: tuple[str, ...] = (
     "prevented_group_people",
     "routed_transfer",
     "routed_assign",
+    "recommendations",
+    "recommendations_adopted",
 )
 AMOUNT_MEASURES: tuple[str, ...] = ("agreement_amount",)
 MEASURES: tuple[str, ...] = COUNT_MEASURES + AMOUNT_MEASURES
@@ -87,6 +89,8 @@ class Measures(models.Model):
     prevented_group_people = models.IntegerField("防止群体性上访（人）", default=0)
     routed_transfer = models.IntegerField("转送", default=0)
     routed_assign = models.IntegerField("交办", default=0)
+    recommendations = models.IntegerField("提出建议", default=0)
+    recommendations_adopted = models.IntegerField("建议被采纳", default=0)
     agreement_amount = models.DecimalField(
         "协议金额（元）", max_digits=18, decimal_places=2, default=0
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -91,14 +92,30 @@ def _stored(rows: Sequence[CaseFact]) -> dict[int, Facts]:
     out: dict[int, Facts] = {}
     for row in counted:
         values: dict[str, Any] = {name: getattr(row, name) for name in FACT_FIELDS}
-        extra = tuple(
-            sorted(
-                (name, Decimal(str(v)) if name in AMOUNT_MEASURES else int(v))
-                for name, v in (row.extra or {}).items()
-            )
+        stored = dict(row.extra or {})
+        dated = tuple(
+            (date.fromisoformat(day), _measures(cell)) for day, cell in stored.pop(DATED, [])
         )
-        out[row.case_id] = Facts(chain=chains[row.case_id], extra=extra, **values)
+        out[row.case_id] = Facts(
+            chain=chains[row.case_id], extra=_measures(stored), extra_dated=dated, **values
+        )
     return out
+
+
+DATED = "@dated"  # key of the dated provider measures in CaseFact.extra
+
+
+def _measures(cell: dict[str, Any]) -> tuple[tuple[str, Number], ...]:
+    return tuple(
+        sorted(
+            (name, Decimal(str(v)) if name in AMOUNT_MEASURES else int(v))
+            for name, v in cell.items()
+        )
+    )
+
+
+def _plain(items: tuple[tuple[str, Number], ...]) -> dict[str, Any]:
+    return {name: str(v) if isinstance(v, Decimal) else v for name, v in items}
 
 
 def _write(row: CaseFact, f: Facts, now: Any) -> None:
@@ -108,7 +125,9 @@ def _write(row: CaseFact, f: Facts, now: Any) -> None:
         setattr(row, name, ids[index] if index < len(ids) else 0)
     for name in FACT_FIELDS:
         setattr(row, name, getattr(f, name))
-    row.extra = {name: str(v) if isinstance(v, Decimal) else v for name, v in f.extra}
+    row.extra = _plain(f.extra)
+    if f.extra_dated:
+        row.extra[DATED] = [[day.isoformat(), _plain(cell)] for day, cell in f.extra_dated]
     row.synced_at = now
 
 

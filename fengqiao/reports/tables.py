@@ -35,6 +35,9 @@ SOURCE_LABELS: dict[str, str] = {
     "initiative": "主动调解",
     "application": "申请调解",
     "referral": "接受委托移送调解",
+    # 信访形式 (第十七条) without a channel of their own on the engine
+    "petition_phone": "电话",
+    "petition_fax": "传真",
 }
 
 

@@ -15,6 +15,7 @@ from fengqiao.petitions.actions.flow import (
     do_uphold_petition,
 )
 from fengqiao.petitions.actions.intake import PetitionDraft, do_register_petition
+from fengqiao.petitions.actions.recommend import do_answer_recommendation, do_make_recommendation
 from fengqiao.petitions.actions.review import (
     do_conclude,
     do_end_hearing,
@@ -28,11 +29,13 @@ __all__ = [
     "DecisionDraft",
     "PetitionDraft",
     "do_accept_petition",
+    "do_answer_recommendation",
     "do_conclude",
     "do_decide",
     "do_decline_petition",
     "do_end_hearing",
     "do_extend",
+    "do_make_recommendation",
     "do_object_misrouted",
     "do_rate",
     "do_redirect",

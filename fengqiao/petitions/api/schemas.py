@@ -247,6 +247,8 @@ class ReportOut(Schema):
     acceptance_on_time: float | None
     handling_on_time: float | None
     decisions_by_outcome: dict[str, int]
+    recommendations: int = 0
+    recommendations_adopted: int = 0
 
 
 class DocumentDateOut(Schema):

@@ -198,7 +198,11 @@ def test_mediation_records_fill_the_rule_27_tables(desk: Desk, mediation: None) 
 
 
 @pytest.mark.django_db
-def test_without_a_provider_the_columns_are_pending(desk: Desk) -> None:
+def test_without_a_provider_the_columns_are_pending(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for kind in ("dispute", "court_referral"):
+        monkeypatch.delitem(facts.PROVIDERS, kind)
     result = tables.build_for(TABLES["mediation_monthly"], desk.t.province,
                               periods.parse("2026-03"))  # fmt: skip
     assert {"调解成功率", "协议金额", "防止民转刑（件）"} <= set(result.pending)

@@ -86,8 +86,8 @@ def test_the_rule_22_annual_report(desk: Desk, petitions: None) -> None:
 
     channels = tables.build_for(TABLES["petition_channels"], desk.t.city, YEAR)
     assert [(r.label, r.cells[0].value) for r in channels.rows] == [
-        ("网上信访", 2), ("来信", 2), ("信访走访", 1),
-    ]  # fmt: skip
+        ("网上信访", 2), ("来信", 2), ("电话", 0), ("传真", 0), ("信访走访", 1),
+    ]  # the five forms of 第十七条, in order  # fmt: skip
 
     units = tables.build_for(TABLES["petition_units"], desk.t.county, YEAR)
     assert [(r.label, r.cells[0].value) for r in units.rows] == [
@@ -96,12 +96,15 @@ def test_the_rule_22_annual_report(desk: Desk, petitions: None) -> None:
     assert units.total.label == "全地区合计（含未派单事项）" and units.total.cells[0].value == 4
 
     routing = tables.build_for(TABLES["petition_routing"], desk.t.city, YEAR)
-    # columns: 信访事项, 转送, 交办, 督办, 办结量, 按期办结率
+    # columns: 信访事项 (本期 同比), 转送 (本期 同比), 交办 (本期 同比), 督办 (本期 同比),
+    # 办结量, 按期办结率, 建议 提出 (本期 同比) 被采纳 采纳率
     by_area = {r.label: [c.value for c in r.cells] for r in [*routing.rows, routing.total]}
-    assert by_area["城关区"][:5] == [4, 1, 2, 2, 2]
-    assert by_area["七里河区"][:5] == [1, 0, 0, 0, 1]
-    assert by_area["合计"][:5] == [5, 1, 2, 2, 3]
-    assert any("意见建议被采纳" in note for note in routing.notes())
+    values = (0, 2, 4, 6, 8)
+    assert [by_area["城关区"][i] for i in values] == [4, 1, 2, 2, 2]
+    assert [by_area["七里河区"][i] for i in values] == [1, 0, 0, 0, 1]
+    assert [by_area["合计"][i] for i in values] == [5, 1, 2, 2, 3]
+    assert by_area["合计"][10] == 0 and by_area["合计"][13] is None  # no recommendations
+    assert any("建议按提出日期统计" in note for note in routing.notes())
 
     # the report set and the bulletin's petition paragraph
     assert REPORTS["petition_annual"][1][0] == "petition_fields"
@@ -118,5 +121,5 @@ def test_the_report_follows_a_petitions_own_dates(desk: Desk, petitions: None) -
     january, february = periods.parse("2026-01"), periods.parse("2026-02")
     jan = tables.build_for(TABLES["petition_routing"], desk.t.city, january)
     feb = tables.build_for(TABLES["petition_routing"], desk.t.city, february)
-    assert jan.total.cells[0].value == 1 and jan.total.cells[1].value == 1  # routed Jan 8
-    assert feb.total.cells[0].value == 0 and feb.total.cells[1].value == 0
+    assert jan.total.cells[0].value == 1 and jan.total.cells[2].value == 1  # routed Jan 8
+    assert feb.total.cells[0].value == 0 and feb.total.cells[2].value == 0

@@ -57,12 +57,12 @@ def test_overview_drill_down_and_category_tables(desk: Desk) -> None:
     assert a1[0] == 1 and a1[1] == 2  # 1 worker, 2 grid events (G1, G2)
     assert a1[4] == 1 and a1[5] == 1  # 就地化解 G1, 上报派遣 G2
     assert a1[-1] == Decimal("2.00")  # events per worker
-    # mediation: every rule-27 category listed; provider columns pending (no mediation app)
+    # mediation: every rule-27 category listed; the provider columns are filled (zeros here)
     mediation = tables.build_for(TABLES["mediation_monthly"], desk.t.province, MARCH)
     labels = [r.label for r in mediation.rows]
     assert labels[:2] == ["婚姻家庭纠纷", "邻里纠纷"] and "其他纠纷" in labels
-    assert "调解成功率" in mediation.pending and "协议金额" in mediation.pending
-    assert any("暂缺" in note for note in mediation.notes())
+    assert mediation.pending == [] and not any("暂缺" in note for note in mediation.notes())
+    assert mediation.total.cells[3].value == 0 and mediation.total.cells[5].value is None
     # hotline categories: 生态环境 holds every order of the set
     fields = tables.build_for(TABLES["overview"], desk.t.province, MARCH).as_json()
     assert fields["total"]["cells"][0]["value"] == 11
