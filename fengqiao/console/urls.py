@@ -1,6 +1,7 @@
 from django.urls import path
 
 from fengqiao.console.views import audit, cases, grid, home, manage, overview, portal
+from fengqiao.console.views import dashboard as dashboard_views
 
 app_name = "console"
 
@@ -41,4 +42,6 @@ urlpatterns = [
     path("console/audit/", audit.audit_list, name="audit_list"),
     path("console/audit/verify/", audit.audit_verify, name="audit_verify"),
     path("console/audit/<int:pk>/", audit.audit_detail, name="audit_detail"),
+    path("console/dashboard/", dashboard_views.dashboard_home, name="dashboard"),
+    path("console/dashboard/<int:pk>/", dashboard_views.dashboard_region, name="dashboard_region"),
 ]

@@ -85,9 +85,16 @@ def test_nav_table_per_role() -> None:
 
     assert keys() == []
     assert keys(Role.GRID_WORKER) == ["home", "report", "tasks"]
-    assert keys(Role.OPERATOR) == ["home", "overview", "cases", "intake"]
-    assert keys(Role.LEADER) == ["home", "overview", "cases"]
-    assert keys(Role.REGION_ADMIN) == ["home", "overview", "cases", "regions", "workers"]
+    assert keys(Role.OPERATOR) == ["home", "overview", "cases", "intake", "dashboard"]
+    assert keys(Role.LEADER) == ["home", "overview", "cases", "dashboard"]
+    assert keys(Role.REGION_ADMIN) == [
+        "home",
+        "overview",
+        "cases",
+        "regions",
+        "workers",
+        "dashboard",
+    ]
     assert keys(UNIT_MEMBER) == ["unit"]
     for admin in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
         assert keys(admin) == ["home"]
