@@ -147,23 +147,25 @@ def cards(figures: dict[str, Any], ids: tuple[str, ...]) -> list[Card]:
     ]
 
 
-def _link(code: str, pks: dict[str, int]) -> str | None:
-    pk = pks.get(code)
-    return reverse("console:dashboard_region", kwargs={"pk": pk}) if pk else None
-
-
-def children_rows(drilled: dict[str, Any]) -> list[dict[str, Any]]:
-    """The children of the drill-down as table rows, each with its link when drillable."""
-    codes = [c["area"]["code"] for c in drilled["children"] if c["area"]["drill"]]
-    pks = dict(Region.objects.filter(code__in=codes).values_list("code", "pk"))
+def children_rows(user: User, drilled: dict[str, Any]) -> list[dict[str, Any]]:
+    """The children of the drill-down as table rows, each linking to its own page when it
+    lies in the viewer's analytic scope now (a grid too: its page shows its own figures; an
+    area moved out of the scope since keeps its historical row, without a link)."""
+    scope = selectors.analytic_scope(user)
+    codes = [c["area"]["code"] for c in drilled["children"]]
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
     rows = []
     for child in drilled["children"]:
         area = child["area"]
+        region = regions.get(area["code"])
+        url = None
+        if region is not None and scope.covers(region):
+            url = reverse("console:dashboard_region", kwargs={"pk": region.pk})
         rows.append(
             {
                 "code": area["code"],
                 "name": area["name"],
-                "url": _link(area["code"], pks) if area["drill"] else None,
+                "url": url,
                 "cells": [child["figures"][i]["text"] for i in CHILD_COLUMNS],
                 "figures": child["figures"],
             }
@@ -321,7 +323,7 @@ def page(
     request = dashboard.Request(region, period, Filters(), dashboard.DEFAULT_INDICATORS)
     drilled = dashboard.drill(user, request)
     figures = drilled["figures"]
-    rows = children_rows(drilled)
+    rows = children_rows(user, drilled)
     noun = CHILD_NOUN.get(Level(region.level), "")
     trend_rows = dashboard.trend(region, period)
     has_children = region.level < Level.GRID
