@@ -86,6 +86,11 @@ def read_period(code: str | None, today: date) -> Period:
         raise PeriodChoiceError(str(exc)) from None
     if period.grain != MONTH:
         raise PeriodChoiceError("统计看板按月、季度或年度统计，请选择月份、季度或年度。")
+    try:  # the comparison periods and the 12-month trend must exist in the calendar too
+        dashboard.compare_periods(period)
+        periods.add_months(period.start, -12)
+    except ValueError:
+        raise PeriodChoiceError("统计期超出可统计的年份范围。") from None
     return period
 
 

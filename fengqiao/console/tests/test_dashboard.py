@@ -339,6 +339,9 @@ def test_grid_worker_sees_their_grid(territory: Territory, grid_worker: User) ->
         ("?period=2026-13", "统计期中的年月日无效"),
         ("?period=banana", "统计期格式应为"),
         ("?period=2026-W10", "统计看板按月、季度或年度统计"),
+        ("?period=0001", "统计期超出可统计的年份范围"),
+        ("?period=0001-02", "统计期超出可统计的年份范围"),
+        ("?period=2026-03..2026-01", "结束月份早于开始月份"),
         ("?period=2026-03&rank=received", "排名指标"),
         ("?period=2026-03&rank=%3Cscript%3E", "排名指标"),
     ],
@@ -374,3 +377,75 @@ def test_overview_and_dashboard_link_each_other(territory: Territory, county_lea
     assert overview_url in dashboard.content.decode()
     nav = [link.key for link in dashboard.context["console"].nav]
     assert "dashboard" in nav and "overview" in nav
+
+
+# ------------------------------------------------------------------ pieces
+
+
+def test_read_period_defaults_and_shapes() -> None:
+    today = periods.parse("2026-11").start.replace(day=24)
+    assert board.read_period(None, today).code == "2026-11"
+    assert board.read_period("", today).code == "2026-11"
+    assert board.read_period(" 2026-Q2 ", today).label == "2026年第二季度"
+    assert board.read_period("2025", today).shape == "year"
+    assert board.read_period("2026-01..2026-03", today).shape == "months"
+    for bad in ("2026-03-01..2026-03-05", "2026-W01", "x", "0001"):
+        with pytest.raises(board.PeriodChoiceError):
+            board.read_period(bad, today)
+
+
+def test_period_choices_around_new_year() -> None:
+    today = periods.parse("2026-01").start.replace(day=5)
+    groups = dict(board.period_choices(today, board.default_period(today)))
+    assert "所选" not in groups
+    assert groups["月度"][0] == ("2026-01", "2026年1月") and groups["月度"][1][0] == "2025-12"
+    assert [code for code, _ in groups["季度"]][:3] == ["2026-Q1", "2025-Q4", "2025-Q3"]
+    assert [code for code, _ in groups["年度"]] == ["2026", "2025", "2024"]
+    assert dict(board.ranking_choices())["overdue"] == "超期件"
+    assert "received" not in dict(board.ranking_choices())  # 规模指标 are not ranked
+
+
+def test_child_outside_the_scope_has_no_link(territory: Territory) -> None:
+    user = make_user("town_leader", Role.LEADER, territory.town, can_act=False)
+    figures = {i: {"text": "1件", "value": "1"} for i in board.CHILD_COLUMNS}
+    drilled = {
+        "children": [
+            {"area": {"code": territory.village.code, "name": "秦安路社区"}, "figures": figures},
+            {
+                "area": {"code": territory.other_village.code, "name": "西园社区"},
+                "figures": figures,
+            },
+            {"area": {"code": "999999999999", "name": "不存在"}, "figures": figures},
+        ]
+    }
+    rows = board.children_rows(user, drilled)
+    assert [r["url"] for r in rows] == [
+        reverse("console:dashboard_region", kwargs={"pk": territory.village.pk}),
+        None,
+        None,
+    ]
+    chart = board.children_chart(rows, "t")
+    assert chart["links"] == [rows[0]["url"], None, None]
+    assert chart["series"][0]["data"] == [1, 1, 1]
+
+
+def test_cases_on_the_area_itself_are_a_row_of_their_own(
+    territory: Territory, desk: Desk, province_leader: User
+) -> None:
+    desk.register(at("2026-03-02"), region=territory.grid_a1)
+    desk.register(at("2026-03-03"), region=territory.village)
+    desk.sync()
+    response = _client(province_leader).get(url(territory.village.pk))
+    assert _cards(response)["received"][0] == "2件"
+    assert [(r["name"], r["cells"][0]) for r in response.context["children"]] == [
+        ("第一网格", "1件")
+    ]
+    assert response.context["direct"][0] == "1件"
+    assert "本级（未落到下级）" in response.content.decode()
+
+
+def test_dashboard_in_english(territory: Territory, county_leader: User) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(county_leader)
+    page = client.get(url(territory.county.pk)).content.decode()
+    assert "Key figures" in page and "Last 12 months" in page and "Statistics dashboard" in page
