@@ -44,6 +44,7 @@ NAV: tuple[NavItem, ...] = (
         ),
     ),
     NavItem("overview", _("区域概览"), "console:overview", OVERVIEW_ROLES),
+    NavItem("dashboard", _("统计看板"), "console:dashboard", OVERVIEW_ROLES),
     NavItem(
         "cases",
         _("事项工作台"),

@@ -2,6 +2,7 @@ from django.urls import path
 
 from fengqiao.console import admin_urls
 from fengqiao.console.views import audit, cases, grid, home, manage, overview, portal
+from fengqiao.console.views import dashboard as dashboard_views
 
 app_name = "console"
 
@@ -42,5 +43,7 @@ urlpatterns = [
     path("console/audit/", audit.audit_list, name="audit_list"),
     path("console/audit/verify/", audit.audit_verify, name="audit_verify"),
     path("console/audit/<int:pk>/", audit.audit_detail, name="audit_detail"),
+    path("console/dashboard/", dashboard_views.dashboard_home, name="dashboard"),
+    path("console/dashboard/<int:pk>/", dashboard_views.dashboard_region, name="dashboard_region"),
 ]
 urlpatterns += admin_urls.urlpatterns

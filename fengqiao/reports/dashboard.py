@@ -123,3 +123,38 @@ def _sum(items: Any) -> Sums:
     for item in items:
         total = selectors.add(total, item)
     return total
+
+
+TREND_INDICATORS = ("received", "closed")
+
+
+def trend(
+    region: Region,
+    last: Period,
+    *,
+    months: int = 12,
+    indicators: Sequence[str] = TREND_INDICATORS,
+    filters: Filters | None = None,
+) -> list[dict[str, Any]]:
+    """The area's figures month by month, the `months` months ending with the last month of
+    `last` (oldest first): one query over the monthly rollups, the same indicator functions."""
+    filters = filters or Filters()
+    end = last.end.replace(day=1)
+    plist = [
+        periods.month(d.year, d.month)
+        for d in (periods.add_months(end, -k) for k in range(months - 1, -1, -1))
+    ]
+    sums = selectors.totals(region, plist, filters)
+    out: list[dict[str, Any]] = []
+    for month, s in zip(plist, sums, strict=True):
+        params = {"region": region.code, "period": month.code, **filters.params()}
+        row: dict[str, Any] = {"period": month.code, "label": month.label}
+        for indicator_id in indicators:
+            figure = ind.compute(indicator_id, s, params)
+            row[indicator_id] = {
+                "value": None if figure.value is None else str(figure.value),
+                "text": figure.text(),
+                "trace": figure.trace(),
+            }
+        out.append(row)
+    return out

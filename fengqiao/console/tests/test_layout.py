@@ -39,10 +39,11 @@ def test_nav_depends_on_roles(
 ) -> None:
     home = reverse("console:home")
     assert _nav(_client(grid_worker).get(home)) == ["home", "report", "tasks"]
-    assert _nav(_client(county_leader).get(home)) == ["home", "overview", "cases"]
+    assert _nav(_client(county_leader).get(home)) == ["home", "overview", "dashboard", "cases"]
     assert _nav(_client(town_admin).get(home)) == [
         "home",
         "overview",
+        "dashboard",
         "cases",
         "regions",
         "workers",

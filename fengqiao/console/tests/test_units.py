@@ -85,11 +85,12 @@ def test_nav_table_per_role() -> None:
 
     assert keys() == []
     assert keys(Role.GRID_WORKER) == ["home", "report", "tasks"]
-    assert keys(Role.OPERATOR) == ["home", "overview", "cases", "intake"]
-    assert keys(Role.LEADER) == ["home", "overview", "cases"]
+    assert keys(Role.OPERATOR) == ["home", "overview", "dashboard", "cases", "intake"]
+    assert keys(Role.LEADER) == ["home", "overview", "dashboard", "cases"]
     assert keys(Role.REGION_ADMIN) == [
         "home",
         "overview",
+        "dashboard",
         "cases",
         "regions",
         "workers",
