@@ -57,6 +57,9 @@ NAV: tuple[NavItem, ...] = (
     NavItem("regions", _("区划与网格管理"), "console:region_list", frozenset({Role.REGION_ADMIN})),
     NavItem("workers", _("网格员管理"), "console:worker_list", frozenset({Role.REGION_ADMIN})),
     NavItem("audit", _("审计日志"), "console:audit_list", frozenset({Role.AUDIT_ADMIN})),
+    NavItem(
+        "mediation", _("调解员工作台"), "console:mediation_worklist", frozenset({Role.MEDIATOR})
+    ),
 )
 
 

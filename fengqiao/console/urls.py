@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fengqiao.console.views import audit, cases, grid, home, manage, overview, portal
+from fengqiao.console.views import audit, cases, grid, home, manage, mediation, overview, portal
 
 app_name = "console"
 
@@ -41,4 +41,17 @@ urlpatterns = [
     path("console/audit/", audit.audit_list, name="audit_list"),
     path("console/audit/verify/", audit.audit_verify, name="audit_verify"),
     path("console/audit/<int:pk>/", audit.audit_detail, name="audit_detail"),
+    path("console/mediation/", mediation.worklist, name="mediation_worklist"),
+    path("console/mediation/<int:pk>/", mediation.detail, name="mediation_detail"),
+    path("console/mediation/<int:pk>/act/<str:action>/", mediation.act, name="mediation_act"),
+    path(
+        "console/mediation/<int:pk>/parties/<int:party_pk>/reveal/",
+        mediation.reveal,
+        name="mediation_reveal",
+    ),
+    path(
+        "console/mediation/<int:pk>/agreement.<str:fmt>",
+        mediation.agreement_file,
+        name="mediation_agreement",
+    ),
 ]
