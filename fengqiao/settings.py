@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fengqiao.mediation",
     "fengqiao.petitions",
     "fengqiao.reports",
+    "fengqiao.visits",
 ]
 
 MIDDLEWARE = [

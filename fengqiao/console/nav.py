@@ -60,6 +60,13 @@ NAV: tuple[NavItem, ...] = (
     NavItem(
         "mediation", _("调解员工作台"), "console:mediation_worklist", frozenset({Role.MEDIATOR})
     ),
+    NavItem("visits", _("走访任务"), "console:grid_visits", frozenset({Role.GRID_WORKER})),
+    NavItem(
+        "visit_tasks",
+        _("派发走访任务"),
+        "console:visit_tasks",
+        frozenset({Role.OPERATOR, Role.REGION_ADMIN}),
+    ),
 )
 
 

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from fengqiao.console.views import audit, cases, grid, home, manage, mediation, overview, portal
+from fengqiao.console.views import (
+    audit,
+    cases,
+    grid,
+    home,
+    manage,
+    mediation,
+    overview,
+    portal,
+    visits,
+)
 
 app_name = "console"
 
@@ -54,4 +64,8 @@ urlpatterns = [
         mediation.agreement_file,
         name="mediation_agreement",
     ),
+    path("portal/places/", portal.places, name="portal_places"),
+    path("console/grid/visits/", visits.my_visits, name="grid_visits"),
+    path("console/grid/visits/<int:pk>/", visits.record_visit, name="grid_visit_record"),
+    path("console/visits/", visits.new_task, name="visit_tasks"),
 ]

@@ -38,7 +38,7 @@ def test_nav_depends_on_roles(
     auditor: User,
 ) -> None:
     home = reverse("console:home")
-    assert _nav(_client(grid_worker).get(home)) == ["home", "report", "tasks"]
+    assert _nav(_client(grid_worker).get(home)) == ["home", "report", "tasks", "visits"]
     assert _nav(_client(county_leader).get(home)) == ["home", "overview", "cases"]
     assert _nav(_client(town_admin).get(home)) == [
         "home",
@@ -46,6 +46,7 @@ def test_nav_depends_on_roles(
         "cases",
         "regions",
         "workers",
+        "visit_tasks",
     ]
     assert _nav(_client(auditor).get(home)) == ["home", "audit"]
 
