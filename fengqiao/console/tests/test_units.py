@@ -84,10 +84,18 @@ def test_nav_table_per_role() -> None:
         return [link.key for link in nav_for(frozenset(roles))]
 
     assert keys() == []
-    assert keys(Role.GRID_WORKER) == ["home", "report", "tasks"]
-    assert keys(Role.OPERATOR) == ["home", "overview", "cases", "intake"]
+    assert keys(Role.GRID_WORKER) == ["home", "report", "tasks", "visits"]
+    assert keys(Role.OPERATOR) == ["home", "overview", "cases", "intake", "visit_tasks"]
     assert keys(Role.LEADER) == ["home", "overview", "cases"]
-    assert keys(Role.REGION_ADMIN) == ["home", "overview", "cases", "regions", "workers"]
+    assert keys(Role.REGION_ADMIN) == [
+        "home",
+        "overview",
+        "cases",
+        "regions",
+        "workers",
+        "visit_tasks",
+    ]
+    assert keys(Role.MEDIATOR) == ["home", "overview", "mediation"]
     assert keys(UNIT_MEMBER) == ["unit"]
     for admin in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
         assert keys(admin) == ["home"]
