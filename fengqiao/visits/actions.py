@@ -129,7 +129,11 @@ def do_record_visit(
 ) -> VisitTask:
     """记录走访: a grid worker of the task's grid (the named one, when one is named) records the
     result, an optional GPS point and a note — once; a second record is refused (409)."""
-    locked = VisitTask.objects.select_for_update().select_related("grid", "worker").get(pk=task.pk)
+    locked = (
+        VisitTask.objects.select_for_update(of=("self",))
+        .select_related("grid", "worker")
+        .get(pk=task.pk)
+    )
     mine = locked.worker is None or locked.worker.user_id == actor.pk
     if not (_acts_over(actor, locked.grid, GRID_ROLES) and mine):
         raise NotAllowed(
