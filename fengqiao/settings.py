@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "fengqiao.mediation",
     "fengqiao.petitions",
     "fengqiao.reports",
+    "fengqiao.visits",
 ]
 
 MIDDLEWARE = [

@@ -78,3 +78,53 @@ def do_reveal_party(case: Case, party: Party, *, actor: User, reason: str) -> bo
         region_code=case.region.code,
     )
     return allowed
+
+
+@transaction.atomic
+def do_reveal_dispute_party(case: Case, party: Party, *, actor: User, reason: str) -> bool:
+    """显示 one party of a dispute on the mediator's page: an operator of the region (as on
+    the case page), or a 调解员 of the body holding the dispute, or a mediator assigned to it
+    (PII-02: mediators unmask in their own work). Never the complainant to the unit complained
+    about (AC-10). Granted or refused, it leaves the same audit row as the case page."""
+    from fengqiao.accounts.scope import holds_role
+    from fengqiao.cases.actions.engine import active_lead
+    from fengqiao.cases.models import user_unit_ids
+    from fengqiao.mediation.models import MediatorAssignment
+
+    lead = active_lead(case)
+    body = (
+        lead is not None
+        and lead.unit_id in user_unit_ids(actor, act=True)
+        and holds_role(actor, Role.MEDIATOR, act=True)
+    )
+    assigned = MediatorAssignment.objects.filter(
+        case=case, released_at__isnull=True, mediator__user=actor, mediator__is_active=True
+    ).exists()
+    allowed = (acts_in_region(actor, case, CENTRE_ROLES) or body or assigned) and not (
+        party.role == PartyRole.COMPLAINANT and redacts_complainants(case, actor)
+    )
+    record(
+        "case.party_reveal",
+        actor=actor,
+        obj=case,
+        outcome=Outcome.SUCCESS if allowed else Outcome.DENIED,
+        reason=reason,
+        data={"party_id": party.pk, "role": party.role, "via": "console.mediation"},
+        region_code=case.region.code,
+    )
+    return allowed
+
+
+@transaction.atomic
+def do_fetch_agreement(case: Case, *, actor: User, number: str, fmt: str, allowed: bool) -> bool:
+    """Record a fetch of the 调解协议书 (allowed or refused), exactly as the mediation API's
+    document endpoint does ("mediation.agreement_document"); returns `allowed`."""
+    record(
+        "mediation.agreement_document",
+        actor=actor,
+        obj=case,
+        outcome=Outcome.SUCCESS if allowed else Outcome.DENIED,
+        data={"agreement": number, "format": fmt, "via": "console"},
+        region_code=case.region.code,
+    )
+    return allowed

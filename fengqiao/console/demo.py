@@ -16,6 +16,7 @@ from django.db import transaction
 from fengqiao.accounts.models import Role, RoleAssignment, User
 from fengqiao.console.demo_cases import populate_case_demo
 from fengqiao.console.demo_stats import populate_history
+from fengqiao.console.demo_mediation import populate_mediation_demo
 from fengqiao.regions import actions, codes
 from fengqiao.regions.bulk import NodeSpec
 from fengqiao.regions.models import GridAssignment, GridType, GridWorker, Level, Region
@@ -128,4 +129,5 @@ def populate_console_demo() -> list[tuple[str, str, str]]:
     _logins()
     populate_case_demo()
     populate_history()
+    populate_mediation_demo()
     return [(username, Role(role).label, code) for username, role, code, _ in EXTRA_LOGINS]

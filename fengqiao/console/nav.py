@@ -52,9 +52,19 @@ NAV: tuple[NavItem, ...] = (
         frozenset({Role.OPERATOR, Role.REGION_ADMIN, Role.LEADER}),
     ),
     NavItem("intake", _("来电来访登记"), "console:case_intake", frozenset({Role.OPERATOR})),
+    NavItem(
+        "visit_tasks",
+        _("派发走访任务"),
+        "console:visit_tasks",
+        frozenset({Role.OPERATOR, Role.REGION_ADMIN}),
+    ),
     NavItem("unit", _("本单位待办"), "console:unit_worklist", frozenset({UNIT_MEMBER})),
+    NavItem(
+        "mediation", _("调解员工作台"), "console:mediation_worklist", frozenset({Role.MEDIATOR})
+    ),
     NavItem("report", _("上报事件"), "console:grid_report", frozenset({Role.GRID_WORKER})),
     NavItem("tasks", _("网格任务"), "console:grid_tasks", frozenset({Role.GRID_WORKER})),
+    NavItem("visits", _("走访任务"), "console:grid_visits", frozenset({Role.GRID_WORKER})),
     NavItem("regions", _("区划与网格管理"), "console:region_list", frozenset({Role.REGION_ADMIN})),
     NavItem("workers", _("网格员管理"), "console:worker_list", frozenset({Role.REGION_ADMIN})),
     NavItem("audit", _("审计日志"), "console:audit_list", frozenset({Role.AUDIT_ADMIN})),

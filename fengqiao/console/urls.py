@@ -1,8 +1,18 @@
 from django.urls import path
 
 from fengqiao.console import admin_urls
-from fengqiao.console.views import audit, cases, grid, home, manage, overview, portal
 from fengqiao.console.views import dashboard as dashboard_views
+from fengqiao.console.views import (
+    audit,
+    cases,
+    grid,
+    home,
+    manage,
+    mediation,
+    overview,
+    portal,
+    visits,
+)
 
 app_name = "console"
 
@@ -45,5 +55,22 @@ urlpatterns = [
     path("console/audit/<int:pk>/", audit.audit_detail, name="audit_detail"),
     path("console/dashboard/", dashboard_views.dashboard_home, name="dashboard"),
     path("console/dashboard/<int:pk>/", dashboard_views.dashboard_region, name="dashboard_region"),
+    path("console/mediation/", mediation.worklist, name="mediation_worklist"),
+    path("console/mediation/<int:pk>/", mediation.detail, name="mediation_detail"),
+    path("console/mediation/<int:pk>/act/<str:action>/", mediation.act, name="mediation_act"),
+    path(
+        "console/mediation/<int:pk>/parties/<int:party_pk>/reveal/",
+        mediation.reveal,
+        name="mediation_reveal",
+    ),
+    path(
+        "console/mediation/<int:pk>/agreement.<str:fmt>",
+        mediation.agreement_file,
+        name="mediation_agreement",
+    ),
+    path("portal/places/", portal.places, name="portal_places"),
+    path("console/grid/visits/", visits.my_visits, name="grid_visits"),
+    path("console/grid/visits/<int:pk>/", visits.record_visit, name="grid_visit_record"),
+    path("console/visits/", visits.new_task, name="visit_tasks"),
 ]
 urlpatterns += admin_urls.urlpatterns

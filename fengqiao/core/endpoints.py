@@ -34,6 +34,7 @@ PUBLIC: dict[str, str] = {
     "portal/": "群众服务页：免登录提交诉求（限流、幂等；只显示本件受理编号和查询码）",
     "portal/track/": "群众服务页：凭受理编号＋查询码查询本件进度（限流；不符与不存在相同）",
     "portal/rate/": "群众服务页：凭受理编号＋查询码评价本件办理结果（限流）",
+    "portal/places/": "群众服务页：区县→街道/乡镇→社区/村 选择列表（仅区划名称，无个人信息）",
 }
 
 # Where a refused anonymous page request may be redirected.

@@ -24,8 +24,8 @@ from fengqiao.cases.api import routers
 from fengqiao.cases.api import schemas as s
 from fengqiao.cases.api.validate import citizen_draft, staff_draft
 from fengqiao.cases.idempotency import HEADER
-from fengqiao.cases.models import AssignmentRole, Case, Satisfaction
-from fengqiao.cases.workflow import machine_for
+from fengqiao.cases.models import Case, Satisfaction
+from fengqiao.cases.selectors import public_view
 from fengqiao.core.pii import blind_index
 
 router = routers.cases
@@ -159,40 +159,6 @@ def _tracked(payload: s.TrackIn) -> Case:
     return case
 
 
-def _public_view(case: Case) -> s.PublicCaseOut:
-    steps = [
-        s.PublicStepOut(at=t.at, step=_public_step(case, t.action, t.to_status))
-        for t in case.transitions.order_by("at", "pk")
-        if t.action in PUBLIC_STEPS or t.from_status != t.to_status
-    ]
-    lead = case.assignments.filter(role=AssignmentRole.LEAD).order_by("-pk").first()
-    return s.PublicCaseOut(
-        receipt_no=case.receipt_no,
-        status_label=case.status_label,
-        received_at=case.received_at,
-        due_at=case.due_at,
-        closed_at=case.closed_at,
-        resolved=case.resolved,
-        # only a reply that passed review: one returned for rework stays internal
-        reply=lead.reply if lead and case.status in REVIEWED_STATES else "",
-        # every callback leaves 'reviewed', so a reviewed case awaits a rating (again after a
-        # rework round that followed a dissatisfied one)
-        can_rate=case.status == "reviewed",
-        steps=steps,
-    )
-
-
-PUBLIC_STEPS = {"register": "已受理"}
-REVIEWED_STATES = frozenset({"reviewed", "closed", "archived"})
-
-
-def _public_step(case: Case, action: str, to_status: str) -> str:
-    if action in PUBLIC_STEPS:
-        return PUBLIC_STEPS[action]
-    machine = machine_for(case.kind)
-    return machine.label(to_status) if machine else to_status
-
-
 @public.post(
     "/track",
     response={200: s.PublicCaseOut, 404: s.ErrorOut, 429: s.ErrorOut},
@@ -201,7 +167,7 @@ def _public_step(case: Case, action: str, to_status: str) -> str:
 def public_track(request: HttpRequest, payload: s.TrackIn) -> s.PublicCaseOut:
     """Every key date of the citizen's matter, without officials' names or other parties."""
     ratelimit.check_ip(request, "track")
-    return _public_view(_tracked(payload))
+    return public_view(_tracked(payload))
 
 
 @public.post(
@@ -228,4 +194,4 @@ def public_rate(request: HttpRequest, payload: s.RateIn) -> s.PublicCaseOut:
         note_text=payload.comment,
         citizen=True,
     )
-    return _public_view(case)
+    return public_view(case)

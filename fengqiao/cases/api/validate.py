@@ -19,7 +19,7 @@ from fengqiao.cases.api import schemas as s
 from fengqiao.cases.models import Channel, PartyRole, PartyType
 from fengqiao.cases.workflow import Kind, machine_for
 from fengqiao.core.pii import is_valid_id_number, is_valid_mobile
-from fengqiao.regions.models import Region
+from fengqiao.regions.models import Level, Region
 from fengqiao.units.models import Category, Unit
 
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
@@ -156,9 +156,19 @@ def staff_draft(payload: s.CaseIn) -> CaseDraft:
     )
 
 
+# A citizen names the village (社区/村) where it happened, or a grid inside one.
+CITIZEN_PLACE_LEVELS = frozenset({Level.VILLAGE, Level.GRID})
+
+
 def citizen_draft(payload: s.CitizenCaseIn) -> CaseDraft:
     errors = Errors()
     region, lat, lon = resolve_place(payload, errors)
+    if payload.region_code and region is not None and region.level not in CITIZEN_PLACE_LEVELS:
+        errors.add(
+            "region_code",
+            f"请选择到社区（村）一级：“{region.name}”不是社区或村",
+            "choose a village (社区/村): the code is not a village or a grid",
+        )
     category = _category(payload.category_code, errors)
     respondent = _unit(payload.respondent_unit_code, errors, "respondent_unit_code")
     phone = re.sub(r"\s", "", payload.phone)

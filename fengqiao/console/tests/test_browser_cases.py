@@ -238,6 +238,10 @@ def test_citizen_submits_tracks_and_rates(
     page = tab.page
     page.fill("#id_name", "李四")
     page.fill("#id_phone", "13700001111")
+    page.select_option("#id_county", territory.county.code)  # then township, then village
+    page.locator(f"#id_township option[value='{territory.town.code}']").wait_for(state="attached")
+    page.select_option("#id_township", territory.town.code)
+    page.locator(f"#id_region option[value='{territory.village.code}']").wait_for(state="attached")
     page.select_option("#id_region", territory.village.code)
     page.select_option("#id_category", "RX0501")
     page.fill("#id_description", "楼下工地夜间施工噪声很大，影响休息")

@@ -38,13 +38,14 @@ def test_nav_depends_on_roles(
     auditor: User,
 ) -> None:
     home = reverse("console:home")
-    assert _nav(_client(grid_worker).get(home)) == ["home", "report", "tasks"]
+    assert _nav(_client(grid_worker).get(home)) == ["home", "report", "tasks", "visits"]
     assert _nav(_client(county_leader).get(home)) == ["home", "overview", "dashboard", "cases"]
     assert _nav(_client(town_admin).get(home)) == [
         "home",
         "overview",
         "dashboard",
         "cases",
+        "visit_tasks",
         "regions",
         "workers",
         "units",

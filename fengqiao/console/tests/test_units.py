@@ -84,14 +84,22 @@ def test_nav_table_per_role() -> None:
         return [link.key for link in nav_for(frozenset(roles))]
 
     assert keys() == []
-    assert keys(Role.GRID_WORKER) == ["home", "report", "tasks"]
-    assert keys(Role.OPERATOR) == ["home", "overview", "dashboard", "cases", "intake"]
+    assert keys(Role.GRID_WORKER) == ["home", "report", "tasks", "visits"]
+    assert keys(Role.OPERATOR) == [
+        "home",
+        "overview",
+        "dashboard",
+        "cases",
+        "intake",
+        "visit_tasks",
+    ]
     assert keys(Role.LEADER) == ["home", "overview", "dashboard", "cases"]
     assert keys(Role.REGION_ADMIN) == [
         "home",
         "overview",
         "dashboard",
         "cases",
+        "visit_tasks",
         "regions",
         "workers",
         "units",
@@ -100,6 +108,7 @@ def test_nav_table_per_role() -> None:
         "calendar",
         "users",
     ]
+    assert keys(Role.MEDIATOR) == ["home", "overview", "dashboard", "mediation"]
     assert keys(UNIT_MEMBER) == ["unit"]
     assert keys(Role.SYSTEM_ADMIN) == ["home", "units", "catalogue", "rules", "calendar", "users"]
     assert keys(Role.SECURITY_ADMIN) == ["home", "users"]

@@ -19,11 +19,11 @@ from fengqiao.api import ApiError
 from fengqiao.cases import ratelimit
 from fengqiao.cases.actions import do_callback, do_register
 from fengqiao.cases.actions.intake import code_matches
-from fengqiao.cases.api.intake import _public_view
 from fengqiao.cases.api.schemas import CitizenCaseIn, PublicCaseOut
 from fengqiao.cases.api.validate import citizen_draft
 from fengqiao.cases.models import Case
-from fengqiao.console.case_forms import CitizenSubmitForm, RateForm, TrackForm
+from fengqiao.cases.selectors import public_view
+from fengqiao.console.case_forms import RateForm, TrackForm
 from fengqiao.console.intake import (
     apply_api_errors,
     apply_validation_error,
@@ -31,6 +31,7 @@ from fengqiao.console.intake import (
     refusal,
     register_once,
 )
+from fengqiao.console.portal_forms import PortalSubmitForm
 from fengqiao.core.errors import ActionError
 from fengqiao.core.pii import blind_index
 
@@ -50,9 +51,13 @@ def _limited(request: HttpRequest, template: str, context: dict[str, object]) ->
 def submit(request: HttpRequest) -> HttpResponse:
     template = "console/portal/submit.html"
     if request.method == "GET":
-        form = CitizenSubmitForm(initial={"idempotency_key": new_key()})
+        form = PortalSubmitForm(initial={"idempotency_key": new_key()})
         return render(request, template, {"form": form})
-    form = CitizenSubmitForm(request.POST)
+    if "_places" in request.POST:
+        # without JavaScript: redraw the page with the lists narrowed, submit nothing
+        kept = {k: v for k, v in request.POST.items() if k in PortalSubmitForm.base_fields}
+        return render(request, template, {"form": PortalSubmitForm(initial=kept)})
+    form = PortalSubmitForm(request.POST)
     if not form.is_valid():
         return render(request, template, {"form": form}, status=422)
     payload = form.payload()
@@ -89,7 +94,7 @@ def _find(form: TrackForm) -> Case | None:
 
 
 def _tracked(request: HttpRequest, case: Case, code: str, **extra: object) -> dict[str, object]:
-    view: PublicCaseOut = _public_view(case)
+    view: PublicCaseOut = public_view(case)
     rate_form = extra.pop("rate_form", None) or RateForm(
         initial={"receipt_no": case.receipt_no, "code": code}
     )
@@ -152,3 +157,18 @@ def rate(request: HttpRequest) -> HttpResponse:
         return render(request, template, context, status=exc.status)
     context = {"form": track_form, **_tracked(request, case, code, rated=True)}
     return render(request, template, context)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def places(request: HttpRequest) -> HttpResponse:
+    """htmx: the county → township → village lists redrawn for the current choice."""
+    choice = {k: request.GET.get(k, "")[:15] for k in ("county", "township", "region")}
+    # a changed county or township invalidates the choices below it
+    changed = request.headers.get("HX-Trigger", "")
+    if changed == "id_county":
+        choice["township"] = choice["region"] = ""
+    elif changed == "id_township":
+        choice["region"] = ""
+    form = PortalSubmitForm(initial=choice)
+    return render(request, "console/portal/_places.html", {"form": form})
