@@ -15,8 +15,8 @@ from django.db import transaction
 
 from fengqiao.accounts.models import Role, RoleAssignment, User
 from fengqiao.console.demo_cases import populate_case_demo
-from fengqiao.console.demo_stats import populate_history
 from fengqiao.console.demo_mediation import populate_mediation_demo
+from fengqiao.console.demo_stats import populate_history
 from fengqiao.regions import actions, codes
 from fengqiao.regions.bulk import NodeSpec
 from fengqiao.regions.models import GridAssignment, GridType, GridWorker, Level, Region

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from fengqiao.console import admin_urls
-from fengqiao.console.views import dashboard as dashboard_views
 from fengqiao.console.views import (
     audit,
     cases,
@@ -13,6 +12,7 @@ from fengqiao.console.views import (
     portal,
     visits,
 )
+from fengqiao.console.views import dashboard as dashboard_views
 
 app_name = "console"
 
