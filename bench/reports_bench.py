@@ -28,6 +28,7 @@ test: no assertion on time anywhere.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -197,8 +198,8 @@ def drill_down(period: Period, repeat: int) -> None:
         request = dashboard.Request(
             region, period, selectors.Filters(), dashboard.DEFAULT_INDICATORS
         )
-        rollup_ms, out = timed(lambda r=request: dashboard.drill(leader, r), repeat)
-        raw_ms, raw = timed(lambda r=region: raw_children(r, plist), repeat)
+        rollup_ms, out = timed(functools.partial(dashboard.drill, leader, request), repeat)
+        raw_ms, raw = timed(functools.partial(raw_children, region, plist), repeat)
         rollup_received = sum(int(c["figures"]["received"]["value"]) for c in out["children"])
         raw_received = sum(v["received"] for k, v in raw[0].items() if k != region.pk)
         agree = "是" if rollup_received == raw_received else f"否 {rollup_received}/{raw_received}"
