@@ -16,7 +16,9 @@ runs ANALYZE, then measures in the same process:
    .xlsx, traces), against the raw GROUP BYs those tables would need (by area, category,
    lead unit and channel, for the period, a year before and the month before);
 3. the township worklist (`GET /api/v1/cases/?open=true`, first page, through the real
-   API with an operator of the township), p50 and p99 over several townships.
+   API with an operator of the township; and its page + count SQL alone), p50 and p99 over
+   the five busiest townships, against the same with the worklist index
+   `case_region_open_due` dropped inside a transaction that is rolled back.
 
 Figures are printed as milliseconds and as ratios (raw ÷ rollup), so they can be compared
 across machines; the raw totals are checked against the rollup totals. Nothing here is a
@@ -26,6 +28,8 @@ test: no assertion on time anywhere.
 from __future__ import annotations
 
 import argparse
+import functools
+import json
 import os
 import statistics
 import sys
@@ -47,9 +51,10 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Count, Q, Sum  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count, F, Q, Sum  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from fengqiao.accounts.models import Role, RoleAssignment, User  # noqa: E402
@@ -193,8 +198,8 @@ def drill_down(period: Period, repeat: int) -> None:
         request = dashboard.Request(
             region, period, selectors.Filters(), dashboard.DEFAULT_INDICATORS
         )
-        rollup_ms, out = timed(lambda r=request: dashboard.drill(leader, r), repeat)
-        raw_ms, raw = timed(lambda r=region: raw_children(r, plist), repeat)
+        rollup_ms, out = timed(functools.partial(dashboard.drill, leader, request), repeat)
+        raw_ms, raw = timed(functools.partial(raw_children, region, plist), repeat)
         rollup_received = sum(int(c["figures"]["received"]["value"]) for c in out["children"])
         raw_received = sum(v["received"] for k, v in raw[0].items() if k != region.pk)
         agree = "是" if rollup_received == raw_received else f"否 {rollup_received}/{raw_received}"
@@ -234,28 +239,95 @@ def report_pack(period: Period, repeat: int) -> None:
     say(f"倍数（事项表查询 ÷ 完整报表包）：{b / a if a else 0:.2f}")
 
 
-def worklist(repeat: int) -> None:
-    say(f"\n三、乡镇待办列表（GET /api/v1/cases/?open=true，第一页；每个乡镇 {repeat} 次）")
-    towns = list(
-        AreaMonth.objects.filter(level=Level.TOWNSHIP)
-        .values("region")
-        .annotate(n=Sum("open_now"))
-        .order_by("-n")
-        .values_list("region", flat=True)[:5]
-    )  # the five busiest townships
-    client = Client()
-    samples: list[float] = []
+WORKLIST_INDEX = "case_region_open_due"
+
+
+class _Rollback(Exception):
+    """Raised to roll back the transaction that dropped the worklist index."""
+
+
+def _server_ms(statements: list[str]) -> float:
+    """Planning + execution time the server reports for the statements (EXPLAIN ANALYZE)."""
+    total = 0.0
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}")
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            total += float(plan[0]["Planning Time"]) + float(plan[0]["Execution Time"])
+    return total
+
+
+def _worklist_round(
+    towns: list[Region], repeat: int, client: Client
+) -> tuple[list[float], list[float], list[float], int]:
+    """(API samples, SQL samples, server-side samples, most open cases) over the townships,
+    `repeat` each."""
+    api: list[float] = []
+    sql: list[float] = []
+    server: list[float] = []
     rows = 0
-    for pk in towns:
-        town = Region.objects.get(pk=pk)
+    for town in towns:
         operator = user(f"bench_op_{town.code}", Role.OPERATOR, town)
         client.force_login(operator)
         ms, response = timed(lambda: client.get("/api/v1/cases/", {"open": "true"}), repeat)
         assert response.status_code == 200, response.content[:200]
         rows = max(rows, response.json()["count"])
-        samples += ms
-    say(f"p50 {median(samples):.1f} ms，p99 {p99(samples):.1f} ms（最多 {rows} 件未结）"
-        f"；目标 p99 ≤ 50 ms，比值 {p99(samples) / 50:.2f}")  # fmt: skip
+        api += ms
+        page = (
+            Case.objects.visible_to(operator)
+            .filter(is_open=True)
+            .select_related("region", "category", "lead_unit")
+            .order_by(F("due_at").asc(nulls_last=True), "-received_at", "pk")
+        )
+
+        def query(q: Any = page) -> tuple[list[Case], int]:
+            return list(q[:50]), q.count()
+
+        ms, _ = timed(query, repeat)
+        sql += ms
+        with CaptureQueriesContext(connection) as captured:
+            query()
+        statements = [q["sql"] for q in captured.captured_queries]
+        server += [_server_ms(statements) for _ in range(repeat)]
+    return api, sql, server, rows
+
+
+def worklist(repeat: int) -> None:
+    say(f"\n三、乡镇待办列表（GET /api/v1/cases/?open=true，第一页；每个乡镇 {repeat} 次）")
+    say(f"对照：同一进程内删去索引 {WORKLIST_INDEX}（事务内，随后回滚）再测同样的请求")
+    towns = list(
+        Region.objects.filter(
+            pk__in=AreaMonth.objects.filter(level=Level.TOWNSHIP)
+            .values("region")
+            .annotate(n=Sum("open_now"))
+            .order_by("-n")
+            .values_list("region", flat=True)[:5]
+        )
+    )  # the five busiest townships
+    client = Client()
+    api, sql, server, rows = _worklist_round(towns, repeat, client)
+    base_api: list[float] = []
+    base_sql: list[float] = []
+    base_server: list[float] = []
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(f"DROP INDEX IF EXISTS {WORKLIST_INDEX}")
+                base_api, base_sql, base_server, _ = _worklist_round(towns, repeat, client)
+                raise _Rollback
+        except _Rollback:
+            pass
+    say(f"{'':<22}{'p50 ms':>10}{'p99 ms':>10}{'无索引 p50':>12}{'无索引 p99':>12}{'p99 倍数':>10}")
+    for label, now, before in (("API 请求（含会话、权限）", api, base_api),
+                               ("列表与计数查询（ORM）", sql, base_sql),
+                               ("同上，数据库内计划+执行", server, base_server)):  # fmt: skip
+        ratio = p99(before) / p99(now) if before and p99(now) else 0
+        b50 = f"{median(before):>12.1f}" if before else f"{'—':>12}"
+        b99 = f"{p99(before):>12.1f}" if before else f"{'—':>12}"
+        say(f"{label:<22}{median(now):>10.1f}{p99(now):>10.1f}{b50}{b99}{ratio:>10.1f}")
+    say(f"（最多 {rows} 件未结；目标 p99 ≤ 50 ms）")
 
 
 def main() -> None:
@@ -266,6 +338,7 @@ def main() -> None:
     parser.add_argument("--period", default="2026-09", help="统计期")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-generate", action="store_true", help="只测量现有数据")
+    parser.add_argument("--parts", default="drill,pack,worklist", help="测哪几项（逗号分隔）")
     args = parser.parse_args()
     name = str(connection.settings_dict.get("NAME", ""))
     if "bench" not in name:
@@ -277,9 +350,13 @@ def main() -> None:
     counts = selectors.cube_row_count()
     say(f"事项 {Case.objects.count()} 件；汇总表行数 {counts}")
     period = periods.parse(args.period)
-    drill_down(period, args.repeat)
-    report_pack(period, max(1, args.repeat // 2))
-    worklist(args.repeat * 4)
+    parts = set(args.parts.split(","))
+    if "drill" in parts:
+        drill_down(period, args.repeat)
+    if "pack" in parts:
+        report_pack(period, max(1, args.repeat // 2))
+    if "worklist" in parts:
+        worklist(args.repeat * 4)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,12 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from fontTools.ttLib import OPTIMIZE_FONT_SPEED
 from fpdf import FPDF
 from fpdf.enums import Align as FAlign
 from fpdf.enums import TableCellFillMode
 from fpdf.fonts import FontFace as Style
+from fpdf.fonts import TTFFont
 
 from fengqiao.documents.fonts import FontFace, locate, subset_to_truetype
 from fengqiao.documents.layout import (
@@ -112,6 +114,10 @@ class _Renderer:
         path = self.workdir / f"{face.key}.ttf"
         subset_to_truetype(face, self.text, path)
         self.pdf.add_font(face.key, "", str(path))
+        # fpdf subsets the face again on output: the same faster glyph encoding there
+        added = self.pdf.fonts[face.key]
+        if isinstance(added, TTFFont):
+            added.ttfont.cfg[OPTIMIZE_FONT_SPEED] = True
         self.families[face.key] = face.key
 
     def use(self, role: FontRole, size: float, *, spacing: float = 0.0) -> None:

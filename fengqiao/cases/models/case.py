@@ -274,6 +274,11 @@ class Case(models.Model):
             models.Index(fields=["created_at"]),
             # The sweep's working set: open cases by deadline (healthchecks' partial index).
             models.Index(fields=["due_at"], condition=Q(is_open=True), name="case_due_open"),
+            # Worklists of an area (township, village, grid): its open cases by deadline,
+            # found region by region of the subtree (docs/performance.md).
+            models.Index(
+                fields=["region", "due_at"], condition=Q(is_open=True), name="case_region_open_due"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from django.db import connection
 
 from fengqiao.regions.models import Region
 from fengqiao.reports import conf, upsert
+from fengqiao.reports.bench import pgload
 from fengqiao.reports.facts import ENDED_OTHERWISE
 from fengqiao.reports.measures import DAY_MAX_LEVEL, SOURCE_MAX_LEVEL, UNIT_MAX_LEVEL, Number
 from fengqiao.reports.models import AMOUNT_MEASURES, MEASURES
@@ -38,12 +39,13 @@ def facts_of(b: Batch) -> dict[str, np.ndarray]:
     """facts.build for a batch (no timeline rows: the case columns are the facts)."""
     from fengqiao.reports.bench.generate import KINDS
 
-    kinds = np.array(KINDS, dtype=object)[b.kind]
     merged = (b.status == "merged") | (b.parent != 0)
     finished = ~b.is_open & ~merged
-    ended = np.array(
-        [s in ENDED_OTHERWISE.get(k, frozenset()) for s, k in zip(b.status, kinds, strict=True)]
-    )
+    ended = np.zeros(len(b), dtype=bool)
+    for k, kind in enumerate(KINDS):
+        states = list(ENDED_OTHERWISE.get(kind, frozenset()))
+        if states:
+            ended |= (b.kind == k) & np.isin(b.status, states)
     has_due = finished & ~np.isnan(b.due)
     on_time = has_due & (b.closed <= np.where(np.isnan(b.due), -np.inf, b.due))
     dispatched_raw = ~np.isnan(b.assigned) | (b.lead != 0)
@@ -117,87 +119,248 @@ CUBE_KEYS = {
 }
 
 
-def flush(b: Batch, start: dt.date) -> int:
-    """Add the batch's contribution to the rollups; returns the number of keys written."""
-    from fengqiao.reports.bench.generate import KINDS
+def level_table() -> np.ndarray:
+    """Region id → level, as an array indexed by id (0 for none)."""
+    pairs = list(Region.objects.values_list("pk", "level"))
+    table = np.zeros(max((pk for pk, _ in pairs), default=0) + 1, dtype=np.int64)
+    for pk, level in pairs:
+        table[pk] = level
+    return table
 
-    f = facts_of(b)
-    ids = np.unique(b.chain[b.chain != 0])
-    level_of = dict(Region.objects.filter(pk__in=ids.tolist()).values_list("pk", "level"))
-    lookup = np.vectorize(lambda r: level_of.get(int(r), 0), otypes=[np.int64])
-    levels = lookup(b.chain)
-    sources = np.unique(b.channel.astype(str))
+
+class Accumulator:
+    """Partial rollup sums of many batches kept in memory (int32 keys and sums), added up
+    by one sort per cube whenever a cube holds more than `limit` rows, and at the end."""
+
+    def __init__(self, limit: int = 20_000_000) -> None:
+        self.limit = limit
+        self.parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {c: [] for c in CUBE_KEYS}
+
+    def add(self, cube: str, unique: np.ndarray, sums: np.ndarray) -> None:
+        parts = self.parts[cube]
+        parts.append((unique.astype(np.int32), sums.astype(np.int32)))
+        if sum(len(k) for k, _ in parts) > self.limit and len(parts) > 1:
+            self.parts[cube] = [self.total(cube)]
+
+    def total(self, cube: str) -> tuple[np.ndarray, np.ndarray]:
+        parts = self.parts[cube]
+        if len(parts) == 1:
+            return parts[0]
+        keys = np.concatenate([k for k, _ in parts])
+        values = np.concatenate([v for _, v in parts])
+        self.parts[cube] = []
+        unique, sums = group_sums(keys, values)
+        return unique.astype(np.int32), sums.astype(np.int32)
+
+    def write(self) -> dict[str, int]:
+        """Stages each cube's totals in unlogged tables (`merge_staged` moves them in)."""
+        out: dict[str, int] = {}
+        for cube in CUBE_KEYS:
+            if not self.parts[cube]:
+                continue
+            unique, sums = self.total(cube)
+            step = 2_000_000
+            for start in range(0, len(unique), step):
+                _stage(cube, unique[start : start + step], sums[start : start + step])
+            out[cube] = len(unique)
+        return out
+
+
+def flush(
+    b: Batch,
+    f: dict[str, np.ndarray] | None = None,
+    *,
+    into: Accumulator | None = None,
+    level_of: np.ndarray | None = None,
+) -> int:
+    """Add the batch's contribution to the rollups; returns the number of keys written.
+    `into` (PostgreSQL loads): add the partial sums to an in-memory accumulator instead,
+    staged once at the end (`Accumulator.write`, `merge_staged`).
+
+    Each case gives one row per depth of its chain and per basis (cohort, finish); a row is
+    a key plus the index of its case-and-basis in a measure table, so the measures are never
+    copied per row: after one sort of the packed keys, each measure is summed with a 1-D
+    `np.add.reduceat` over its gathered column."""
+    from fengqiao.reports.bench.generate import CHANNEL_NAMES, KINDS
+
+    if f is None:
+        f = facts_of(b)
+    levels = (level_table() if level_of is None else level_of)[b.chain]
+    sources = np.array(CHANNEL_NAMES)
     source_idx = np.searchsorted(sources, b.channel.astype(str))
-    parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {c: [] for c in CUBE_KEYS}
+    if not np.array_equal(sources[source_idx], b.channel.astype(str)):
+        raise ValueError("unknown channel in batch")
     n = len(b)
-    for mask, day, measures in _vectors(b, f):
-        matrix = np.stack([measures.get(m, np.zeros(n, dtype=bool)) for m in COUNTS], axis=1)
-        matrix = matrix.astype(np.int32)
-        month = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-        for depth in range(6):
-            region = b.chain[:, depth]
-            parent = b.chain[:, depth - 1] if depth else np.zeros(n, dtype=np.int64)
-            level = levels[:, depth]
-            m = mask & (region != 0)
-            parts["area_month"].append(
-                (
-                    np.stack([region, parent, level, month, b.kind, b.category_top], axis=1)[m],
-                    matrix[m],
-                )
-            )
-            d = m & (level <= DAY_MAX_LEVEL)
-            parts["area_day"].append(
-                (np.stack([region, parent, level, day, b.kind], axis=1)[d], matrix[d])
-            )
-            s = m & (level <= SOURCE_MAX_LEVEL)
-            parts["source_month"].append(
-                (np.stack([region, parent, level, month, b.kind, source_idx], axis=1)[s], matrix[s])
-            )
-            u = m & (level <= UNIT_MAX_LEVEL)
-            for relation, units in ((0, b.lead), (1, b.respondent)):
-                w = u & (units != 0)
-                rel = np.full(n, relation, dtype=np.int64)
-                parts["unit_month"].append(
-                    (np.stack([units, rel, region, level, month, b.kind], axis=1)[w], matrix[w])
-                )
+    bases = _vectors(b, f)
+    measures = [
+        np.concatenate(
+            [basis.get(m, np.zeros(n, dtype=bool)).view(np.uint8) for _, _, basis in bases]
+        )
+        for m in COUNTS
+    ]
     written = 0
-    decode = {
-        "kind": np.array(KINDS),
-        "source": sources,
-        "relation": np.array(["lead", "respondent"]),
-    }
-    for cube, chunks in parts.items():
-        keys = np.concatenate([k for k, _ in chunks])
-        values = np.concatenate([v for _, v in chunks])
+    for cube, key_names in CUBE_KEYS.items():
+        columns: dict[str, list[np.ndarray]] = {name: [] for name in key_names}
+        sources_of_rows: list[np.ndarray] = []
+        for basis_index, (mask, day, _) in enumerate(bases):
+            month = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+            for depth in range(6):
+                region = b.chain[:, depth]
+                level = levels[:, depth]
+                keep = mask & (region != 0)
+                if cube == "area_day":
+                    keep &= level <= DAY_MAX_LEVEL
+                elif cube == "source_month":
+                    keep &= level <= SOURCE_MAX_LEVEL
+                elif cube == "unit_month":
+                    keep &= level <= UNIT_MAX_LEVEL
+                relations = (
+                    ((0, b.lead), (1, b.respondent)) if cube == "unit_month" else ((0, None),)
+                )
+                for relation, units in relations:
+                    rows = np.flatnonzero(keep & (units != 0) if units is not None else keep)
+                    values = {
+                        "region": region[rows],
+                        "parent": b.chain[rows, depth - 1]
+                        if depth
+                        else np.zeros(len(rows), np.int64),
+                        "level": level[rows],
+                        "month": month[rows],
+                        "day": day[rows],
+                        "kind": b.kind[rows],
+                        "category": b.category_top[rows],
+                        "source": source_idx[rows],
+                        "relation": np.full(len(rows), relation, dtype=np.int64),
+                        "unit": units[rows] if units is not None else rows,
+                    }
+                    for name in key_names:
+                        columns[name].append(values[name])
+                    sources_of_rows.append(rows + basis_index * n)
+        keys = np.stack([np.concatenate(columns[name]) for name in key_names], axis=1)
         if not len(keys):
             continue
-        unique, inverse = unique_rows(keys)
-        sums = np.stack(
-            [
-                np.bincount(inverse, weights=values[:, j], minlength=len(unique))
-                for j in range(len(COUNTS))
-            ],
-            axis=1,
-        ).astype(np.int64)
-        written += _write(cube, unique, sums, decode)
+        origin = np.concatenate(sources_of_rows)
+        order, starts = _sorted_groups(keys)
+        at = origin[order]
+        unique = keys[order[starts]]
+        sums = np.zeros((len(starts), len(COUNTS)), dtype=np.int64)
+        for j, column in enumerate(measures):
+            if column.any():
+                sums[:, j] = np.add.reduceat(column[at], starts, dtype=np.int64)
+        if into is not None:
+            into.add(cube, unique, sums)
+            written += len(unique)
+        else:
+            decode = {"kind": np.array(KINDS), "source": sources,
+                      "relation": np.array(["lead", "respondent"])}  # fmt: skip
+            written += _write(cube, unique, sums, decode)
     return written
+
+
+def _stage_table(cube: str) -> str:
+    return f"bench_stage_{cube}"
+
+
+def _stage(cube: str, unique: np.ndarray, sums: np.ndarray) -> int:
+    """Appends rollup sums (keys as integer codes, months as months since 1970, days as days
+    since 1970) to the cube's unlogged stage table."""
+    keys = CUBE_KEYS[cube]
+    columns: list[tuple[str, np.ndarray]] = []
+    for j, name in enumerate(keys):
+        col = unique[:, j]
+        if name == "month":
+            col = col.astype(np.int64).astype("datetime64[M]").astype("datetime64[D]")
+        columns.append((name, np.ascontiguousarray(col.astype(np.int64))))
+    columns += [
+        (m, np.ascontiguousarray(sums[:, j].astype(np.int64))) for j, m in enumerate(COUNTS)
+    ]
+    table = _stage_table(cube)
+    ddl = ", ".join(f"{name} bigint" for name, _ in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE UNLOGGED TABLE IF NOT EXISTS {table} ({ddl})")
+        pgload.append(cursor, table, columns)
+    return len(unique)
+
+
+def clear_staged() -> None:
+    with connection.cursor() as cursor:
+        for cube in CUBE_KEYS:
+            cursor.execute(f"DROP TABLE IF EXISTS {_stage_table(cube)}")
+
+
+def merge_staged(*, fresh: set[str]) -> dict[str, int]:
+    """Adds the staged sums (one row per key) into the rollup tables; a cube in `fresh` was
+    empty before the load (plain INSERT, its unique key is rebuilt later), the others get
+    `ON CONFLICT … DO UPDATE` additions. Returns the rows written per table."""
+    from fengqiao.reports.bench.generate import CHANNEL_NAMES, KINDS
+
+    decode = {
+        "kind": pgload.text_array(KINDS),
+        "source": pgload.text_array(CHANNEL_NAMES),
+        "relation": pgload.text_array(["lead", "respondent"]),
+    }
+    out: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for cube, keys in CUBE_KEYS.items():
+            table = _stage_table(cube)
+            cursor.execute("SELECT to_regclass(%s)", [table])
+            if cursor.fetchone()[0] is None:
+                continue
+            target = upsert.CUBES[cube]
+            selected = []
+            for name in keys:
+                if name in decode:
+                    selected.append(f"({decode[name]})[{name} + 1]")
+                elif name in ("month", "day"):
+                    selected.append(f"DATE '1970-01-01' + {name}::int")
+                else:
+                    selected.append(name)
+            sums = list(COUNTS)
+            conflict = ""
+            if cube not in fresh:
+                updates = ", ".join(f"{m} = {target.table}.{m} + excluded.{m}" for m in COUNTS)
+                conflict = f" ON CONFLICT ({', '.join(target.conflict)}) DO UPDATE SET {updates}"
+            cursor.execute(
+                f"INSERT INTO {target.table} ({', '.join((*keys, *COUNTS))}, agreement_amount) "
+                f"SELECT {', '.join(selected + sums)}, 0 FROM {table}{conflict}"
+            )
+            out[target.table] = cursor.rowcount
+            cursor.execute(f"DROP TABLE {table}")
+    return out
 
 
 COUNTS = tuple(m for m in MEASURES if m not in AMOUNT_MEASURES)
 
 
-def unique_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """np.unique(keys, axis=0) — by packing each row into one int64 when the columns fit in
-    62 bits (a 1-D sort instead of a row-wise one)."""
+def _sorted_groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The order that sorts the key rows and the start of each run of equal keys in it:
+    rows packed into one int64 when the columns fit in 62 bits (a 1-D sort), else a
+    row-wise np.unique."""
     widths = [max(1, int(keys[:, j].max()).bit_length()) for j in range(keys.shape[1])]
     if sum(widths) > 62 or keys.min() < 0:
-        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-        return unique, inverse.reshape(-1)
-    packed = np.zeros(len(keys), dtype=np.int64)
-    for j, width in enumerate(widths):
-        packed = (packed << width) | keys[:, j]
-    _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
-    return keys[first], inverse.reshape(-1)
+        _, inverse = np.unique(keys, axis=0, return_inverse=True)
+        order = np.argsort(inverse.reshape(-1), kind="stable")
+        flat = inverse.reshape(-1)[order]
+    else:
+        packed = np.zeros(len(keys), dtype=np.int64)
+        for j, width in enumerate(widths):
+            packed = (packed << width) | keys[:, j].astype(np.int64)
+        order = np.argsort(packed)
+        flat = packed[order]
+    starts = np.flatnonzero(np.concatenate([[True], flat[1:] != flat[:-1]]))
+    return order, starts
+
+
+def group_sums(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct key rows and the column sums of `values` per key (one sort, then a 1-D
+    `np.add.reduceat` per column)."""
+    order, starts = _sorted_groups(keys)
+    columns = np.ascontiguousarray(values.T)
+    sums = np.zeros((len(starts), values.shape[1]), dtype=np.int64)
+    for j in range(values.shape[1]):
+        if columns[j].any():
+            sums[:, j] = np.add.reduceat(columns[j][order], starts, dtype=np.int64)
+    return keys[order[starts]], sums
 
 
 SMALL = [str(i) for i in range(1 << 16)]
