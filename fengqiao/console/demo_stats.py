@@ -80,6 +80,12 @@ class DemoHistory(generate.Generator):
         self.day_p = p / p.sum()
         self.month_of_day = np.array([d.month - 1 for d in days])
 
+    def run(self) -> int:
+        """A few thousand cases: plain row inserts on either database, never the bulk path
+        that drops and rebuilds the tables' indexes."""
+        self.prepare()
+        return self._run_rows()
+
 
 def _units(
     counties: set[int], towns: set[int]

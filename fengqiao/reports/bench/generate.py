@@ -118,6 +118,7 @@ class Generator:
         self.end = options.end or dt.datetime.now(CST).date()
         self.start = self.end.replace(year=self.end.year - options.years) + dt.timedelta(days=1)
         self.now = dt.datetime.combine(self.end, dt.time(23, 0), CST)
+        self._lead_cache: dict[str, np.ndarray] = {}
 
     def prepare(self) -> None:
         territory.ensure_regions(self.say)
@@ -135,7 +136,6 @@ class Generator:
         weight = np.array(g.weight)
         self.grid_p = weight / weight.sum()
         self.units_by_county, self.units_by_town = territory.unit_table()
-        self._lead_cache: dict[str, np.ndarray] = {}
         self.categories = category_tables()
         days = np.arange((self.end - self.start).days + 1)
         dates = [self.start + dt.timedelta(days=int(d)) for d in days]
@@ -150,6 +150,11 @@ class Generator:
         self.prepare()
         if connection.vendor == "postgresql":
             return self._run_pg()
+        return self._run_rows()
+
+    def _run_rows(self) -> int:
+        """Row inserts through the ORM's connection, on either database: SQLite, and small
+        loads that should not touch the tables' indexes (the demo history)."""
         out = writer.Writer(self.say)
         first_id = out.next_case_id()
         done = 0

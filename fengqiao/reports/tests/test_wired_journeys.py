@@ -14,6 +14,7 @@ import pytest
 
 from fengqiao.accounts.models import User
 from fengqiao.cases.models import Case
+from fengqiao.cases.tests.conftest import ensure_reference_data
 from fengqiao.mediation import actions as m
 from fengqiao.mediation.stats import dispute_table
 from fengqiao.mediation.tests import conftest as mediation_fixtures
@@ -62,6 +63,7 @@ def _journey(
 def test_actions_reach_the_table_after_commit(
     territory: Territory, grid_worker: User, villager: User, bodies: Bodies
 ) -> None:
+    ensure_reference_data()  # an earlier transactional test's flush removed the seeded rows
     case = _journey(territory, grid_worker, villager, bodies, "2026-03-02", "TJ0601")
     with travel(at("2026-03-03", 9)):
         m.do_flag_risk(case, actor=villager, criminal=True, group=False,
