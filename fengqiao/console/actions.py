@@ -68,16 +68,7 @@ def do_reveal_party(case: Case, party: Party, *, actor: User, reason: str) -> bo
     allowed = acts_in_region(actor, case, CENTRE_ROLES) and not (
         party.role == PartyRole.COMPLAINANT and redacts_complainants(case, actor)
     )
-    record(
-        "case.party_reveal",
-        actor=actor,
-        obj=case,
-        outcome=Outcome.SUCCESS if allowed else Outcome.DENIED,
-        reason=reason,
-        data={"party_id": party.pk, "role": party.role, "via": "console"},
-        region_code=case.region.code,
-    )
-    return allowed
+    return _reveal_recorded(case, party, actor=actor, reason=reason, allowed=allowed, via="console")
 
 
 @transaction.atomic
@@ -103,13 +94,22 @@ def do_reveal_dispute_party(case: Case, party: Party, *, actor: User, reason: st
     allowed = (acts_in_region(actor, case, CENTRE_ROLES) or body or assigned) and not (
         party.role == PartyRole.COMPLAINANT and redacts_complainants(case, actor)
     )
+    return _reveal_recorded(
+        case, party, actor=actor, reason=reason, allowed=allowed, via="console.mediation"
+    )
+
+
+def _reveal_recorded(
+    case: Case, party: Party, *, actor: User, reason: str, allowed: bool, via: str
+) -> bool:
+    """The audit row of a 显示, granted or refused (PII-01), as the cases API writes it."""
     record(
         "case.party_reveal",
         actor=actor,
         obj=case,
         outcome=Outcome.SUCCESS if allowed else Outcome.DENIED,
         reason=reason,
-        data={"party_id": party.pk, "role": party.role, "via": "console.mediation"},
+        data={"party_id": party.pk, "role": party.role, "via": via},
         region_code=case.region.code,
     )
     return allowed
