@@ -3,6 +3,7 @@ AUTH-06: a session without its second factor reaches nothing but the second step
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -109,7 +110,11 @@ class MfaRequiredMiddleware:
     @staticmethod
     def _exempt(path: str) -> bool:
         return (
-            path in MFA_API_EXEMPT
-            or path.startswith(settings.STATIC_URL)
-            or path in {reverse(name) for name in MFA_PAGE_NAMES}
+            path in MFA_API_EXEMPT or path.startswith(settings.STATIC_URL) or path in _mfa_pages()
         )
+
+
+@functools.cache
+def _mfa_pages() -> frozenset[str]:
+    """The paths of MFA_PAGE_NAMES, resolved once rather than on every request."""
+    return frozenset(reverse(name) for name in MFA_PAGE_NAMES)
