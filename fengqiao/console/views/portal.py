@@ -164,11 +164,11 @@ def rate(request: HttpRequest) -> HttpResponse:
 def places(request: HttpRequest) -> HttpResponse:
     """htmx: the county → township → village lists redrawn for the current choice."""
     choice = {k: request.GET.get(k, "")[:15] for k in ("county", "township", "region")}
-    # a changed county or township invalidates the choices below it
-    changed = request.headers.get("HX-Trigger", "")
-    if changed == "id_county":
+    # a changed county or township invalidates the choices below it (console.js names the list)
+    changed = request.GET.get("changed", "")
+    if changed == "county":
         choice["township"] = choice["region"] = ""
-    elif changed == "id_township":
+    elif changed == "township":
         choice["region"] = ""
     form = PortalSubmitForm(initial=choice)
     return render(request, "console/portal/_places.html", {"form": form})

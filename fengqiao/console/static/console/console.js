@@ -12,6 +12,11 @@
 
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRFToken"] = csrfToken();
+    // the portal's place lists: tell the server which list changed, so it clears those below
+    var source = event.detail.triggeringEvent && event.detail.triggeringEvent.target;
+    if (event.detail.elt.hasAttribute("data-places") && source && source.name) {
+      event.detail.parameters.changed = source.name;
+    }
   });
 
   var PALETTE = ["#163a63", "#b23a3a", "#2f7d4f", "#8a5a00"];

@@ -199,8 +199,19 @@ def test_citizen_chooses_the_village_from_lists(
     page = tab.page
     page.fill("#id_name", "李四")
     page.fill("#id_phone", "13700001111")
+    # first a township in the wrong county, then the county changes: the lists below are cleared
+    page.select_option("#id_county", territory.other_county.code)
+    page.locator(f"#id_township option[value='{territory.other_town.code}']").wait_for(
+        state="attached"
+    )
+    page.select_option("#id_township", territory.other_town.code)
+    page.locator(f"#id_region option[value='{territory.other_village.code}']").wait_for(
+        state="attached"
+    )
     page.select_option("#id_county", territory.county.code)
     page.locator(f"#id_township option[value='{territory.town.code}']").wait_for(state="attached")
+    assert page.input_value("#id_county") == territory.county.code
+    assert page.input_value("#id_township") == ""
     page.select_option("#id_township", territory.town.code)
     page.locator(f"#id_region option[value='{territory.village.code}']").wait_for(state="attached")
     page.select_option("#id_region", territory.village.code)
