@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from fengqiao.console.views import admin_rules, admin_units, admin_users, audit_export
+from fengqiao.console.views import (
+    admin_rule_versions,
+    admin_rules,
+    admin_units,
+    admin_users,
+    audit_export,
+)
 
 urlpatterns: list[URLPattern] = [
     path("console/audit/export/", audit_export.audit_export, name="audit_export"),
@@ -41,4 +47,15 @@ urlpatterns: list[URLPattern] = [
         name="user_revoke",
     ),
     path("console/manage/users/<int:pk>/<str:op>/", admin_users.user_account, name="user_account"),
+    path(
+        "console/manage/rules/<int:pk>/local/",
+        admin_rule_versions.rule_add_local,
+        name="rule_add_local",
+    ),
+    path("console/manage/rules/<int:pk>/close/", admin_rule_versions.rule_close, name="rule_close"),
+    path(
+        "console/manage/rules/history/<str:code>/",
+        admin_rule_versions.rule_history,
+        name="rule_history",
+    ),
 ]

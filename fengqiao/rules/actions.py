@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from fengqiao.audit.actions import record
+from fengqiao.rules.bounds import never_later
 from fengqiao.rules.models import (
     CalendarOverride,
     CalendarYear,
@@ -41,6 +42,11 @@ def validate_new_rule(rule: ClockRule) -> None:
         errors.setdefault("duration", []).append("以月计算的期限不应超过120个月。")
     if rule.unit != DurationUnit.HOURS and rule.duration > 3660:
         errors.setdefault("duration", []).append("期限数值过大，请检查单位。")
+    if rule.unit == DurationUnit.HOURS and rule.duration > 3660 * 24:
+        errors.setdefault("duration", []).append("期限数值过大，请检查单位。")
+    for name, label in (("issuing_authority", "制定机关"), ("source_document", "依据文件")):
+        if not str(getattr(rule, name) or "").strip():
+            errors.setdefault(name, []).append(f"请填写{label}：时限规则必须注明来源。")
     chain = ancestor_ids(rule.region)
     governing = (
         ClockRule.objects.filter(
@@ -51,12 +57,21 @@ def validate_new_rule(rule: ClockRule) -> None:
         .order_by("duration")
     )
     if rule.is_statutory and rule.region is not None:
-        ceiling = governing.exclude(region=rule.region).filter(unit=rule.unit).first()
-        if ceiling is not None and rule.duration > ceiling.duration:
-            errors.setdefault("duration", []).append(
-                f"上级法定时限为{ceiling.describe()}（{ceiling.citation}），"
-                "地方规定不得延长上位法规定的时限。"
-            )
+        for ceiling in governing.exclude(region=rule.region):
+            if never_later(rule, ceiling):
+                continue
+            if ceiling.unit == rule.unit:
+                errors.setdefault("duration", []).append(
+                    f"期限数值超过上级法定时限：上级法定时限为{ceiling.describe()}"
+                    f"（{ceiling.citation}），地方规定不得延长上位法规定的时限。"
+                )
+            else:
+                errors.setdefault("unit", []).append(
+                    f"单位与上级法定时限不同：按{rule.describe()}计算，在节假日前后可能超过"
+                    f"上级法定时限{ceiling.describe()}（{ceiling.citation}），地方规定不得延长"
+                    f"上位法规定的时限。请按“{DurationUnit(ceiling.unit).label}”填写。"
+                )
+            break
     if not rule.is_statutory:
         statutory = governing.first()
         if statutory is not None:
@@ -123,10 +138,20 @@ def do_add_clock_rule(rule: ClockRule, *, actor: Any) -> ClockRule:
 
 @transaction.atomic
 def do_close_clock_rule(rule: ClockRule, *, actor: Any, effective_to: dt.date) -> ClockRule:
-    """Stop a rule applying after `effective_to` (the rule itself stays, for past cases)."""
+    """Stop a rule applying after `effective_to` (the rule itself stays, for past cases).
+    A version can only be ended earlier, never extended: a later version may follow it."""
     if effective_to < rule.effective_from:
         raise ValidationError({"effective_to": ["失效日期不能早于生效日期。"]})
     before = rule.effective_to
+    if before is not None and effective_to > before:
+        raise ValidationError(
+            {
+                "effective_to": [
+                    f"失效日期不能晚于该版本原定的失效日期（{before.isoformat()}）："
+                    "停止适用只能提前结束一个版本，不能延长它。"
+                ]
+            }
+        )
     rule.effective_to = effective_to
     rule.save(update_fields=["effective_to"])
     record(

@@ -1,5 +1,6 @@
-"""时限规则与工作日历: the clock rules in force with their legal source (read-only: statutory
-limits come from law and change only as new versions in the rules app), and the working-day
+"""时限规则与工作日历: the clock rules in force with their legal source (statutory limits come
+from law; a 系统管理员 adds or closes local versions of their subtree through
+`admin_rule_versions`, national rows are never edited here), and the working-day
 calendar overrides, which a 系统管理员 of the whole territory enters (e.g. the State Council's
 2027 holiday schedule) through `fengqiao.rules.actions`, each date audited.
 """
@@ -25,6 +26,11 @@ from fengqiao.console.admin_scope import (
     edits_calendar,
     rules_in_scope,
 )
+from fengqiao.console.views.admin_rule_versions import (
+    edit_paths,
+    local_regions,
+    may_close,
+)
 from fengqiao.rules.actions import (
     do_delete_calendar_override,
     do_record_calendar_year,
@@ -45,11 +51,18 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     rules = rules_in_scope(user)
     if not show_all:
         rules = rules.filter(in_force(today))
+    ordered = list(rules.order_by("rule_number", "code", "region__path", "-version"))
+    # 系统管理员: 新增本地版本 on every rule, 停止适用 on the local versions of their subtree
+    mine = edit_paths(user)
+    adds_local = bool(mine) and local_regions(user).exists()
+    closable = {rule.pk for rule in ordered if adds_local and may_close(user, rule, mine)}
     context = {
         "nav_active": "rules",
-        "rules": rules.order_by("rule_number", "code", "region__path", "-version"),
+        "rules": ordered,
         "show_all": show_all,
         "today": today,
+        "adds_local": adds_local,
+        "closable": closable,
     }
     return render(request, "console/admin/rule_list.html", context)
 
