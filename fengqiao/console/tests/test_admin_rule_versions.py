@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from fengqiao.accounts.models import Role, User
 from fengqiao.audit.models import AuditEntry
+from fengqiao.cases.tests.conftest import ensure_reference_data
 from fengqiao.rules.clocks import due_for
 from fengqiao.rules.models import ClockRule
 from fengqiao.rules.resolve import resolve_rule
@@ -25,6 +26,12 @@ from fengqiao.testing import Territory, make_user
 pytestmark = pytest.mark.django_db
 
 CODE = "petition.handling"  # 信访工作条例 第三十四条: 60日, statutory, national
+
+
+@pytest.fixture(autouse=True)
+def _national_rules(db: None) -> None:
+    """The national rules ship in a data migration; a transactional test's flush removes them."""
+    ensure_reference_data()
 
 
 def _client(user: User) -> Client:
@@ -152,6 +159,8 @@ def test_a_second_local_version_closes_the_first_and_the_history_shows_both(
     response = _client(system_admin).get(reverse("console:rule_history", args=[CODE]))
     assert response.status_code == 200
     rows = {row.rule.pk: row for row in response.context["rows"]}
+    order = [row.rule.pk for row in response.context["rows"]]  # national first, then by date
+    assert order.index(national.pk) < order.index(first.pk) < order.index(second.pk)
     assert {national.pk, first.pk, second.pk} <= set(rows)
     assert rows[first.pk].added is not None and rows[first.pk].added.actor_name == "system_admin"
     assert rows[national.pk].added is None  # seeded by the migration

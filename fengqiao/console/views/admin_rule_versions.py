@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -185,7 +185,9 @@ def rule_history(request: HttpRequest, code: str) -> HttpResponse:
     user = console_user(request)
     rules, paths = _history_scope(user)
     versions = list(
-        rules.filter(code=code).order_by("region__path", "category", "effective_from", "version")
+        rules.filter(code=code).order_by(
+            F("region__path").asc(nulls_first=True), "category", "effective_from", "version"
+        )
     )
     if not versions:
         raise Http404
