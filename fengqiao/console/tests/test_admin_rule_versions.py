@@ -552,3 +552,21 @@ def test_the_new_pages_have_their_english_translation(
     history = client.get(reverse("console:rule_history", args=[CODE])).content.decode()
     assert "Version history" in history and "Preset by the system" in history
     assert "Version in force on a date" in history
+
+
+def test_a_version_saved_at_the_same_moment_gives_a_message_not_a_500(
+    territory: Territory, system_admin: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import IntegrityError
+
+    from fengqiao.console.views import admin_rule_versions
+
+    def collide(rule: ClockRule, *, actor: Any) -> ClockRule:
+        raise IntegrityError("clock_rule_version_unique")
+
+    monkeypatch.setattr(admin_rule_versions, "do_add_clock_rule", collide)
+    response = _add(system_admin, _national(), _post_data(territory.county))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "同一时间有其他人新增了该规则的版本，请查看版本历史后重试。"
+    ]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -99,6 +100,10 @@ def rule_add_local(request: HttpRequest, pk: int) -> HttpResponse:
             rule = do_add_clock_rule(form.build(), actor=user)
         except ValidationError as error:
             _apply_errors(form, error)
+        except IntegrityError:
+            # another administrator saved a version of the same rule and region at the same
+            # moment: the version numbers or dates collided in the database
+            form.add_error(None, _("同一时间有其他人新增了该规则的版本，请查看版本历史后重试。"))
         else:
             messages.success(
                 request,
