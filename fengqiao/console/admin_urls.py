@@ -41,4 +41,9 @@ urlpatterns: list[URLPattern] = [
         name="user_revoke",
     ),
     path("console/manage/users/<int:pk>/<str:op>/", admin_users.user_account, name="user_account"),
+    path(
+        "console/manage/users/<int:pk>/mfa/reset/",
+        admin_users.user_mfa_reset,
+        name="user_mfa_reset",
+    ),
 ]
