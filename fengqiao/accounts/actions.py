@@ -36,6 +36,7 @@ from fengqiao.accounts.models import (
 )
 from fengqiao.audit.actions import record, refusals_audited
 from fengqiao.audit.models import AuditEntry, Outcome
+from fengqiao.core import outbox
 from fengqiao.core.errors import ActionError
 from fengqiao.core.middleware import current_request
 from fengqiao.core.pii import blind_index
@@ -487,10 +488,8 @@ def do_reset_password(user: User, *, actor: User) -> str:
 
 def _notify_account(user: User, event: str) -> None:
     """AUTH-09: tell the account holder that their sign-in factors changed, through the
-    project's outbox (REL-04, in this transaction). The message holds no secret."""
-    from fengqiao.cases.actions.engine import enqueue  # the one outbox; cases imports accounts
-
-    enqueue("account.mfa", case=None, recipient=f"user:{user.pk}", payload={"event": event})
+    platform outbox (REL-04, in this transaction). The message holds no secret."""
+    outbox.enqueue("account.mfa", recipient=f"user:{user.pk}", payload={"event": event})
 
 
 def _mark_session_verified(request: HttpRequest, user: User, method: str, device: str) -> None:

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from fengqiao.accounts import mfa, policy
 from fengqiao.accounts.models import Role, User
 from fengqiao.audit.models import AuditEntry, Outcome
-from fengqiao.cases.models import Outbox
+from fengqiao.core.models import Outbox
 from fengqiao.testing import Territory, make_user
 
 pytestmark = pytest.mark.django_db
