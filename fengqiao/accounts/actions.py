@@ -36,6 +36,7 @@ from fengqiao.accounts.models import (
 )
 from fengqiao.audit.actions import record, refusals_audited
 from fengqiao.audit.models import AuditEntry, Outcome
+from fengqiao.core import outbox
 from fengqiao.core.errors import ActionError
 from fengqiao.core.middleware import current_request
 from fengqiao.core.pii import blind_index
@@ -487,10 +488,8 @@ def do_reset_password(user: User, *, actor: User) -> str:
 
 def _notify_account(user: User, event: str) -> None:
     """AUTH-09: tell the account holder that their sign-in factors changed, through the
-    project's outbox (REL-04, in this transaction). The message holds no secret."""
-    from fengqiao.cases.actions.engine import enqueue  # the one outbox; cases imports accounts
-
-    enqueue("account.mfa", case=None, recipient=f"user:{user.pk}", payload={"event": event})
+    platform outbox (REL-04, in this transaction). The message holds no secret."""
+    outbox.enqueue("account.mfa", recipient=f"user:{user.pk}", payload={"event": event})
 
 
 def _mark_session_verified(request: HttpRequest, user: User, method: str, device: str) -> None:
@@ -634,25 +633,12 @@ def do_verify_second_factor(
 def do_reset_mfa(user: User, *, actor: User) -> None:
     """AUTH-06: a 安全管理员 of the user's subtree removes the user's devices and recovery
     codes (a lost phone); the user enrols again at the next sign-in, and sessions verified
-    with the removed devices must pass the second step again. Never one's own."""
-    if not policy.holds_any(actor, policy.UNLOCK_ROLES):
-        raise ActionError(
-            403,
-            "您无权重置多因素认证。",
-            "You may not reset second factors.",
-            code="no_permission",
-            target=user,
-        )
-    if not policy.user_is_visible(actor, user, roles=policy.UNLOCK_ROLES):
-        raise ActionError(404, "未找到。", "Not found.", code="out_of_scope", target=user)
-    if user.pk == actor.pk:
-        raise ActionError(
-            403,
-            "不能重置本人的多因素认证。",
-            "You cannot reset your own second factor.",
-            code="self",
-            target=user,
-        )
+    with the removed devices must pass the second step again. Never one's own. Who may:
+    `policy.check_reset_mfa` (the API and the console ask the same function)."""
+    check = policy.check_reset_mfa(actor, user)
+    if not check.allowed:
+        status = 404 if check.code == "out_of_scope" else 403
+        raise ActionError(status, check.detail, check.detail_en, code=check.code, target=user)
     totp = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
     codes = StaticDevice.objects.filter(user=user).delete()[1].get("otp_static.StaticToken", 0)
     record("mfa.reset", actor=actor, obj=user, data={"devices": totp, "recovery_codes": codes})

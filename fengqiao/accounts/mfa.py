@@ -10,11 +10,13 @@ writes audit rows or session state itself (the actions do, in one transaction).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils.module_loading import import_string
+from django_otp import devices_for_user
 from django_otp.models import Device
 from django_otp.oath import hotp
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -106,6 +108,35 @@ def backend(name: str) -> SecondFactor | None:
 def enrolled(user: User) -> bool:
     """AUTH-06: the user can complete the second step (otherwise: enrol first)."""
     return any(b.enrolled(user) for b in backends())
+
+
+@dataclass(frozen=True)
+class MfaStatus:
+    """What an administrator's account page shows about a user's second factor: which
+    factors are enrolled, since when, and when one was last used. Never a secret or a code."""
+
+    methods: tuple[str, ...]  # labels of the enrolled factors, in the configured order
+    enrolled_at: datetime | None  # the earliest confirmed device
+    last_used_at: datetime | None  # the latest successful verification by any device
+    recovery_codes_left: int
+
+    @property
+    def enrolled(self) -> bool:
+        return bool(self.methods)
+
+
+def status(user: User) -> MfaStatus:
+    """The user's second-factor status (django-otp devices and the configured back ends)."""
+    devices = list(devices_for_user(user, confirmed=True))
+    created = [d.created_at for d in devices if getattr(d, "created_at", None)]
+    used = [d.last_used_at for d in devices if getattr(d, "last_used_at", None)]
+    codes = sum(d.token_set.count() for d in devices if isinstance(d, StaticDevice))
+    return MfaStatus(
+        methods=tuple(b.label for b in backends() if b.enrolled(user)),
+        enrolled_at=min(created) if created else None,
+        last_used_at=max(used) if used else None,
+        recovery_codes_left=codes,
+    )
 
 
 def session_verified(session: SessionBase, user: User) -> bool:

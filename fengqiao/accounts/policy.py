@@ -47,6 +47,8 @@ ACCOUNT_VIEW_ROLES = frozenset({Role.REGION_ADMIN, Role.SYSTEM_ADMIN, Role.SECUR
 ACCOUNT_CREATE_ROLES = frozenset({Role.REGION_ADMIN, Role.SYSTEM_ADMIN})
 # AUTH-04: the 安全管理员 unlocks accounts locked after failed logins.
 UNLOCK_ROLES = frozenset({Role.SECURITY_ADMIN})
+# AUTH-06: the 安全管理员 resets a user's second factor (a lost phone), in their subtree.
+MFA_RESET_ROLES = UNLOCK_ROLES
 # SOD-01: only the 审计管理员 reads the audit log.
 AUDIT_READ_ROLES = frozenset({Role.AUDIT_ADMIN})
 # PII-02: the roles that work with the people behind a record may unmask, in their act scope.
@@ -184,4 +186,27 @@ def check_manage_account(actor: User, target: User) -> GrantCheck:
                 "该账号持有您无权授予的角色或区划，不能由您管理。",
                 "The account holds a role or region you may not grant.",
             )
+    return ALLOWED
+
+
+def check_reset_mfa(actor: User, target: User) -> GrantCheck:
+    """AUTH-06: may `actor` reset `target`'s second factor? A 安全管理员 whose subtree holds
+    the account, never on their own. `code` "out_of_scope" is answered 404 (AC-02), the
+    others 403. The one rule for the API, the console button and `do_reset_mfa`."""
+    if not holds_any(actor, MFA_RESET_ROLES):
+        return GrantCheck(
+            False,
+            "no_permission",
+            "您无权重置多因素认证。",
+            "You may not reset second factors.",
+        )
+    if not user_is_visible(actor, target, roles=MFA_RESET_ROLES):
+        return GrantCheck(False, "out_of_scope", "未找到。", "Not found.")
+    if target.pk == actor.pk:
+        return GrantCheck(
+            False,
+            "self",
+            "不能重置本人的多因素认证。",
+            "You cannot reset your own second factor.",
+        )
     return ALLOWED

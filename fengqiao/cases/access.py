@@ -15,9 +15,9 @@ from fengqiao.regions.models import Region
 from fengqiao.units.models import Unit
 
 
-def cases_for(user: User) -> CaseQuerySet:
-    """The starting queryset of every case read path."""
-    return Case.objects.visible_to(user)
+def cases_for(user: User, *, units: set[int] | None = None) -> CaseQuerySet:
+    """The starting queryset of every case read path; `units` as in `visible_to`."""
+    return Case.objects.visible_to(user, units=units)
 
 
 def get_case_for_user(user: User, pk: int, *, act: bool = False) -> Case:

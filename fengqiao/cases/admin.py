@@ -1,5 +1,5 @@
-"""Admin: the sweep's thresholds are editable data (audited); cases and the outbox are
-read-only here — every change to a case goes through its actions."""
+"""Admin: the sweep's thresholds are editable data (audited); cases are read-only here —
+every change to a case goes through its actions. (The outbox's admin: fengqiao.core.admin.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from fengqiao.audit.actions import record
-from fengqiao.cases.models import Case, EscalationRule, Outbox, SupervisionRule
+from fengqiao.cases.models import Case, EscalationRule, SupervisionRule
 from fengqiao.core.admin import ReadOnlyAdmin
 
 
@@ -59,9 +59,3 @@ class CaseAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "is_open", "is_overdue", "supervision_level")
     search_fields = ("receipt_no",)
     exclude = ("verification_hash",)
-
-
-@admin.register(Outbox)
-class OutboxAdmin(ReadOnlyAdmin):
-    list_display = ("topic", "recipient", "created_at", "attempts", "delivered_at", "last_error")
-    list_filter = ("topic",)

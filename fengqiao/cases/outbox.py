@@ -1,5 +1,9 @@
 """Delivering the outbox (REL-04): claim with a conditional UPDATE, deliver, mark delivered.
 
+The outbox is the platform's (`fengqiao.core.models.Outbox`, queued with
+`fengqiao.core.outbox.enqueue`); the sweep of this app drains it, and `DatabaseBackend`
+writes this app's in-app inbox (`Notification`).
+
 At-least-once: a worker that dies between delivering and marking leaves a claim that expires
 after LEASE; the next sweep delivers the row again, and the consumer dedupes by the outbox id
 (`Notification.outbox_id` is unique). Failures back off exponentially (1, 2, 4 … minutes, at
@@ -20,7 +24,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from fengqiao.cases import conf
-from fengqiao.cases.models import Notification, Outbox
+from fengqiao.cases.models import Notification
+from fengqiao.core.models import Outbox
 
 LEASE = timedelta(minutes=5)
 logger = logging.getLogger("fengqiao.cases.outbox")

@@ -58,4 +58,9 @@ urlpatterns: list[URLPattern] = [
         admin_rule_versions.rule_history,
         name="rule_history",
     ),
+    path(
+        "console/manage/users/<int:pk>/mfa/reset/",
+        admin_users.user_mfa_reset,
+        name="user_mfa_reset",
+    ),
 ]

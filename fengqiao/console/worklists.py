@@ -96,9 +96,10 @@ def bucket_condition(key: str, user: User) -> Q:
     return Q(is_open=True) & conditions[key]
 
 
-def operator_cases(user: User) -> CaseQuerySet:
-    """The cases an operator works from: visible ones, merged children left out."""
-    return cases_for(user).exclude(status=MERGED)
+def operator_cases(user: User, *, units: set[int] | None = None) -> CaseQuerySet:
+    """The cases an operator works from: visible ones, merged children left out. `units` are
+    the user's `user_unit_ids` when the caller has them already (one read per request)."""
+    return cases_for(user, units=units).exclude(status=MERGED)
 
 
 def bucket_counts(qs: CaseQuerySet, user: User) -> dict[str, int]:

@@ -33,10 +33,10 @@ from fengqiao.accounts.actions import (
 from fengqiao.accounts.middleware import MFA_API_EXEMPT
 from fengqiao.accounts.models import Role, User
 from fengqiao.audit.models import AuditEntry, Outcome
-from fengqiao.cases.models import Outbox
 from fengqiao.core.checks import check_production_settings
 from fengqiao.core.endpoints import endpoints
 from fengqiao.core.errors import ActionError
+from fengqiao.core.models import Outbox
 from fengqiao.testing import PASSWORD, Territory, make_user
 
 T0 = datetime(2026, 11, 24, 8, 0, 5, tzinfo=UTC)

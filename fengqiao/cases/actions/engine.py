@@ -23,10 +23,11 @@ from fengqiao.cases.models import (
     AssignmentRole,
     Case,
     CaseTransition,
-    Outbox,
     user_unit_ids,
 )
 from fengqiao.cases.workflow import MERGED, ActionSpec, By, Machine, machine_for
+from fengqiao.core import outbox
+from fengqiao.core.models import Outbox
 from fengqiao.units.models import Unit
 
 CENTRE_ROLES = frozenset({Role.OPERATOR, Role.REGION_ADMIN})
@@ -297,13 +298,14 @@ def enqueue(
     payload: dict[str, Any] | None = None,
     available_at: datetime | None = None,
 ) -> Outbox:
-    """Queue a side effect in the current transaction (REL-04): a rollback leaves nothing."""
+    """Queue a case's side effect in the current transaction (REL-04): a rollback leaves
+    nothing. The platform outbox (`fengqiao.core.outbox`), with the case's receipt number."""
     body = {"receipt_no": case.receipt_no, "case_id": case.pk} if case else {}
     body.update(payload or {})
-    return Outbox.objects.create(
-        topic=topic,
-        case=case,
+    return outbox.enqueue(
+        topic,
         recipient=recipient,
         payload=body,
-        available_at=available_at or timezone.now(),
+        available_at=available_at,
+        case_id=case.pk if case else None,
     )

@@ -22,7 +22,6 @@ from fengqiao.cases.models.infra import (
     IdempotencyKey,
     KeyState,
     Notification,
-    Outbox,
     ReceiptCounter,
     SupervisionRule,
 )
@@ -54,7 +53,6 @@ __all__ = [
     "IdempotencyKey",
     "KeyState",
     "Notification",
-    "Outbox",
     "Party",
     "PartyRole",
     "PartyType",

@@ -94,10 +94,12 @@ class Satisfaction(models.TextChoices):
 class CaseQuerySet(models.QuerySet["Case"]):
     """The scoping API for cases (AC-01): nothing lists cases without going through here."""
 
-    def visible_to(self, user: User) -> CaseQuerySet:
-        """Cases in the user's view scope, plus those their unit holds an assignment on."""
+    def visible_to(self, user: User, *, units: set[int] | None = None) -> CaseQuerySet:
+        """Cases in the user's view scope, plus those their unit holds an assignment on. A
+        caller that needs the user's `user_unit_ids` itself passes them, to ask once."""
         condition = path_condition(scope_paths(user))
-        units = user_unit_ids(user)
+        if units is None:
+            units = user_unit_ids(user)
         if units:
             condition |= Q(pk__in=_assigned_case_ids(units))
         return self.filter(condition)

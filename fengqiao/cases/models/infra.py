@@ -1,13 +1,11 @@
-"""Plumbing around cases: attachments, idempotency keys, the outbox, receipt counters and the
-sweep's thresholds (supervision and escalation rules, kept as data with their source)."""
+"""Plumbing around cases: attachments, idempotency keys, the in-app inbox, receipt counters and
+the sweep's thresholds (supervision and escalation rules, kept as data with their source). The
+outbox itself is a platform model: `fengqiao.core.models.Outbox`."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from fengqiao.cases.models.case import Case, RiskColour, SupervisionLevel
 from fengqiao.cases.workflow import Kind
@@ -75,42 +73,9 @@ class IdempotencyKey(models.Model):
         return f"{self.endpoint} {self.key} ({self.state})"
 
 
-class Outbox(models.Model):
-    """REL-04: a side effect to deliver, inserted in the business transaction. The sweep
-    claims a row with a conditional UPDATE, delivers it at least once, then marks it; the
-    consumer dedupes by `id`. Payloads carry ids and masked text only, never PII."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    topic = models.CharField(max_length=60)
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL)
-    recipient = models.CharField("接收方", max_length=80, blank=True)
-    payload = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-    available_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.UUIDField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = "待发送通知"
-        verbose_name_plural = "待发送通知"
-        ordering = ["created_at"]
-        indexes = [
-            models.Index(
-                fields=["available_at"],
-                condition=Q(delivered_at__isnull=True),
-                name="outbox_undelivered",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.topic} → {self.recipient}"
-
-
 class Notification(models.Model):
-    """What the database delivery backend writes: an inbox row per outbox message. The unique
+    """What the database delivery backend writes: an inbox row per outbox message
+    (`fengqiao.core.models.Outbox`, not a foreign key: the outbox may be pruned). The unique
     `outbox_id` is the consumer-side dedupe, so a redelivery never makes a second row."""
 
     outbox_id = models.UUIDField(unique=True)

@@ -19,12 +19,12 @@ from fengqiao.cases.models import (
     EscalationRule,
     ExtensionRequest,
     Notification,
-    Outbox,
     SupervisionLevel,
     SupervisionRule,
 )
 from fengqiao.cases.tests.conftest import Units
 from fengqiao.cases.workflow import MERGED
+from fengqiao.core.models import Outbox
 from fengqiao.regions.models import Region
 from fengqiao.testing import Territory
 from fengqiao.units.models import Category

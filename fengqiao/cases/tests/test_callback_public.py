@@ -12,9 +12,10 @@ from django.test import Client
 
 from fengqiao.accounts.models import User
 from fengqiao.audit.models import AuditEntry
-from fengqiao.cases.models import Assignment, Case, Outbox
+from fengqiao.cases.models import Assignment, Case
 from fengqiao.cases.tests.conftest import Api, Units
 from fengqiao.cases.tests.test_public import citizen_body, submit
+from fengqiao.core.models import Outbox
 
 TRACK = "/api/v1/cases/public/track"
 RATE = "/api/v1/cases/public/rate"

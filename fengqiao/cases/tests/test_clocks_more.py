@@ -14,6 +14,7 @@ from fengqiao.cases.models import Assignment, Case, ExtensionRequest, Supervisio
 from fengqiao.cases.tests.conftest import Api, Units
 from fengqiao.cases.tests.test_deadlines import at, dispatch_at, end_of, on
 from fengqiao.cases.tests.test_sweep import run_twice
+from fengqiao.core.models import Outbox
 
 
 def _handling(case_id: int, handler: User, moment: Any) -> None:
@@ -249,7 +250,7 @@ def test_overdue_flag_is_written_once_with_its_timeline_and_notices(
     assert case.overdue_at == at("2026-10-14", "08:00")
     assert case.transitions.filter(action="mark_overdue").count() == 1
     assert sorted(
-        case.outbox_set.filter(topic="case.overdue").values_list("recipient", flat=True)
+        Outbox.objects.filter(case=case, topic="case.overdue").values_list("recipient", flat=True)
     ) == [f"region:{case.region.code}", f"unit:{units.env.code}"]
     # listed by the overdue filter
     rows = Api(town_operator).get("/api/v1/cases/", overdue="true").json()["items"]

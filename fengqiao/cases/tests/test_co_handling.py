@@ -11,8 +11,9 @@ import pytest
 
 from fengqiao.accounts.models import User
 from fengqiao.audit.models import AuditEntry
-from fengqiao.cases.models import Assignment, Case, CaseTransition, Outbox
+from fengqiao.cases.models import Assignment, Case, CaseTransition
 from fengqiao.cases.tests.conftest import Api, Units
+from fengqiao.core.models import Outbox
 from fengqiao.units.models import Unit, UnitType
 
 

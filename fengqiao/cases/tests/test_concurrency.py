@@ -14,9 +14,10 @@ from django.db import connections
 from fengqiao.accounts.models import User
 from fengqiao.audit.models import AuditEntry
 from fengqiao.cases import sweep
-from fengqiao.cases.models import Assignment, Case, CaseTransition, Notification, Outbox
+from fengqiao.cases.models import Assignment, Case, CaseTransition, Notification
 from fengqiao.cases.tests.conftest import Api, Units, ensure_reference_data
 from fengqiao.cases.tests.test_deadlines import at, dispatch_at, on
+from fengqiao.core.models import Outbox
 
 
 def race(n: int, work: Callable[[int], Any]) -> list[Any]:

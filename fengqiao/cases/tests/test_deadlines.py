@@ -20,6 +20,7 @@ import time_machine
 from fengqiao.accounts.models import User
 from fengqiao.cases.models import Assignment, Case
 from fengqiao.cases.tests.conftest import Api, Units
+from fengqiao.core.models import Outbox
 from fengqiao.rules.actions import (
     do_add_clock_rule,
     do_record_calendar_year,
@@ -195,7 +196,7 @@ def test_extension_counted_on_the_calendar(
     case = Case.objects.get(pk=case_id)
     assert case.due_at == end_of("2026-10-16")
     assert Assignment.objects.get(case=case, role="lead").due_at == case.due_at
-    assert case.outbox_set.filter(topic="citizen.extension_notice").exists()
+    assert Outbox.objects.filter(case=case, topic="citizen.extension_notice").exists()
 
 
 def test_without_a_rule_the_dispatchers_deadline_is_the_cases(

@@ -17,7 +17,7 @@ from fengqiao.cases import workflow
 from fengqiao.cases.actions import engine
 from fengqiao.cases.errors import CaseError, ConcurrentUpdate, NotAllowed, TransitionRefused
 from fengqiao.cases.machines import GRID_EVENT, HOTLINE, POLICE_REFERRAL
-from fengqiao.cases.models import Case, CaseTransition, Outbox
+from fengqiao.cases.models import Case, CaseTransition
 from fengqiao.cases.tests.conftest import Units, make_handler
 from fengqiao.cases.workflow import (
     ACTIONS,
@@ -28,6 +28,7 @@ from fengqiao.cases.workflow import (
     Kind,
     is_open_state,
 )
+from fengqiao.core.models import Outbox
 from fengqiao.regions.models import Region
 from fengqiao.testing import Territory, make_user
 

@@ -13,8 +13,9 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from fengqiao.accounts.models import User
-from fengqiao.cases.models import Case, IdempotencyKey, KeyState, Outbox
+from fengqiao.cases.models import Case, IdempotencyKey, KeyState
 from fengqiao.cases.tests.conftest import Api, Units, hotline_body
+from fengqiao.core.models import Outbox
 
 URL = "/api/v1/cases/"
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from fengqiao.accounts.models import User
 from fengqiao.audit.models import AuditEntry
-from fengqiao.cases.models import Assignment, Case, CaseTransition, Outbox
+from fengqiao.cases.models import Assignment, Case, CaseTransition
 from fengqiao.cases.tests.conftest import Units
+from fengqiao.core.models import Outbox
 
 
 def test_hotline_journey(

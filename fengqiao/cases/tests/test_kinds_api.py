@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from fengqiao.accounts.models import Role, User
-from fengqiao.cases.models import Assignment, Case, Outbox
+from fengqiao.cases.models import Assignment, Case
 from fengqiao.cases.tests.conftest import Api, Units
 from fengqiao.cases.tests.test_deadlines import at, end_of, on
+from fengqiao.core.models import Outbox
 from fengqiao.testing import Territory, make_user
 
 

@@ -14,8 +14,9 @@ from django.db import connection
 from fengqiao.accounts.models import User
 from fengqiao.audit.models import AuditEntry
 from fengqiao.cases import sweep
-from fengqiao.cases.models import CaseTransition, Notification, Outbox
+from fengqiao.cases.models import CaseTransition, Notification
 from fengqiao.cases.tests.conftest import Units
+from fengqiao.core.models import Outbox
 
 ID_A = "11010519491231002X"
 ID_B = "620102198001011239"

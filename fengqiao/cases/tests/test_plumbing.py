@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from fengqiao.api import ApiError
 from fengqiao.cases import files, idempotency, outbox, ratelimit
 from fengqiao.cases.actions.intake import code_hash, next_receipt_no
-from fengqiao.cases.models import IdempotencyKey, KeyState, Notification, Outbox, ReceiptCounter
+from fengqiao.cases.models import IdempotencyKey, KeyState, Notification, ReceiptCounter
 from fengqiao.cases.tests.conftest import Units
 from fengqiao.cases.workflow import Kind
+from fengqiao.core.models import Outbox
 
 # ------------------------------------------------------------------ idempotency
 

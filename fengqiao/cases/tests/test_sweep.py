@@ -19,11 +19,11 @@ from fengqiao.cases.models import (
     CaseTransition,
     IdempotencyKey,
     Notification,
-    Outbox,
     SupervisionLevel,
 )
 from fengqiao.cases.tests.conftest import Api, Units
 from fengqiao.cases.tests.test_deadlines import at, dispatch_at, on
+from fengqiao.core.models import Outbox
 from fengqiao.regions.models import Level
 
 

@@ -13,7 +13,7 @@ from fengqiao.accounts.models import User
 from fengqiao.cases import actions as a
 from fengqiao.cases.errors import CaseError, ConcurrentUpdate, NotAllowed, TransitionRefused
 from fengqiao.cases.machines import HOTLINE
-from fengqiao.cases.models import Assignment, Case, Outbox
+from fengqiao.cases.models import Assignment, Case
 from fengqiao.cases.tests.conftest import Units, make_handler
 from fengqiao.cases.workflow import (
     ActionSpec,
@@ -24,6 +24,7 @@ from fengqiao.cases.workflow import (
     register,
     registered_kinds,
 )
+from fengqiao.core.models import Outbox
 from fengqiao.regions.models import Region
 
 

@@ -4,8 +4,8 @@ What each role may do is `fengqiao.accounts.policy`'s decision, applied by the a
 (`do_create_user`, `do_grant_role`, `do_revoke_role`, `do_set_active`, `do_reset_password`,
 `do_unlock`), which audit successes and refusals. The page only offers what policy allows:
 the 区域管理员 and 系统管理员 create accounts, grant business roles, disable and reset; the
-安全管理员 unlocks and grants 安全管理员; nobody changes their own account here; the
-审计管理员 gets 403.
+安全管理员 unlocks, resets a second factor (`do_reset_mfa`, AUTH-06, after a confirmation
+page) and grants 安全管理员; nobody changes their own account here; the 审计管理员 gets 403.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fengqiao.accounts import policy
+from fengqiao.accounts import mfa, policy
 from fengqiao.accounts.actions import (
     do_create_user,
     do_grant_role,
+    do_reset_mfa,
     do_reset_password,
     do_revoke_role,
     do_set_active,
@@ -123,6 +125,8 @@ def _detail(
         and policy.user_is_visible(actor, target, roles=policy.UNLOCK_ROLES),
         "grant_form": grant_form or _grant_form(actor),
         "can_grant": bool(grantable_roles(actor)) and target.pk != actor.pk,
+        "mfa": mfa.status(target),
+        "can_reset_mfa": policy.check_reset_mfa(actor, target).allowed,
     }
     return render(request, "console/admin/user_detail.html", context, status=status)
 
@@ -257,3 +261,29 @@ def user_account(request: HttpRequest, pk: int, op: str) -> HttpResponse:
         messages.error(request, error.detail)
         return _detail(request, target, status=error.status)
     return redirect("console:user_detail", pk=target.pk)
+
+
+@require_roles(VIEW_ROLES)
+@require_http_methods(["GET", "POST"])
+def user_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """重置双因素认证 (AUTH-06): GET asks to confirm, POST resets through `do_reset_mfa`, the
+    action the API calls (same policy, same audit action `mfa.reset`, refusals audited).
+    Outside the 安全管理员's subtree → 404; another role or one's own account → 403."""
+    actor = console_user(request)
+    target = get_account(actor, pk)
+    if request.method == "POST":
+        try:
+            do_reset_mfa(target, actor=actor)
+        except ActionError as error:
+            if error.status == 404:
+                raise Http404 from None
+            raise PermissionDenied(error.detail) from None
+        messages.success(request, _("已重置该账号的双因素认证；用户下次登录时须重新绑定。"))
+        return redirect("console:user_detail", pk=target.pk)
+    check = policy.check_reset_mfa(actor, target)
+    if not check.allowed:
+        if check.code == "out_of_scope":
+            raise Http404
+        raise PermissionDenied(check.detail)
+    context = {"nav_active": "users", "target": target, "mfa": mfa.status(target)}
+    return render(request, "console/admin/user_mfa_reset.html", context)

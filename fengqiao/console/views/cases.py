@@ -78,11 +78,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
         q=d.get("q") or "",
     )
     sort = d.get("sort") or "due"
-    base = worklists.apply_filters(worklists.operator_cases(user), filters, user)
+    units = user_unit_ids(user)  # read once: the scope below and the AC-10 redaction
+    base = worklists.apply_filters(worklists.operator_cases(user, units=units), filters, user)
     counts = worklists.bucket_counts(base, user)
     qs = worklists.sorted_cases(base.filter(worklists.bucket_condition(bucket, user)), sort)
     page = Paginator(qs.prefetch_related("parties"), PAGE_SIZE).get_page(request.GET.get("page"))
-    units = user_unit_ids(user)
     rows = [(list_out(c, user, units), case_pages.time_left(c.due_at)) for c in page]
     query = request.GET.copy()
     query.pop("page", None)

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from fengqiao.accounts.models import User
 from fengqiao.cases.actions import CaseDraft, PartyDraft
-from fengqiao.cases.models import Case, Outbox, PartyRole
+from fengqiao.cases.models import Case, PartyRole
 from fengqiao.cases.workflow import Kind
+from fengqiao.core.models import Outbox
 from fengqiao.mediation import actions as m
 from fengqiao.mediation.models import Agreement, AgreementStatus, Dispute, JudicialConfirmation
 from fengqiao.mediation.tests.conftest import Bodies

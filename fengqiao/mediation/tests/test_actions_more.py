@@ -12,7 +12,8 @@ import pytest
 
 from fengqiao.accounts.models import User
 from fengqiao.cases.errors import CaseError, Invalid
-from fengqiao.cases.models import Case, CaseTransition, Outbox
+from fengqiao.cases.models import Case, CaseTransition
+from fengqiao.core.models import Outbox
 from fengqiao.mediation import actions as m
 from fengqiao.mediation.models import (
     Agreement,

@@ -163,7 +163,7 @@ def test_second_sweep_changes_nothing(
 def test_labour_term_expiry_tells_the_parties_arbitration_is_open_once(
     territory: Territory, grid_worker: User, bodies: Bodies
 ) -> None:
-    from fengqiao.cases.models import Outbox
+    from fengqiao.core.models import Outbox
 
     case = intake(
         grid_worker, territory.grid_a1, bodies.township, at("2026-03-02", 10), category="TJ1001"

@@ -19,7 +19,8 @@ from pypdf import PdfReader
 
 from fengqiao.accounts.models import User
 from fengqiao.audit.models import AuditEntry
-from fengqiao.cases.models import Case, Outbox
+from fengqiao.cases.models import Case
+from fengqiao.core.models import Outbox
 from fengqiao.mediation.tests.conftest import Bodies, member
 from fengqiao.procedures.testing import Api, at, end_of, ok, travel
 

@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from fengqiao.accounts.models import User
-from fengqiao.cases.models import Case, Outbox
+from fengqiao.cases.models import Case
+from fengqiao.core.models import Outbox
 from fengqiao.mediation.models import CourtReferral
 from fengqiao.mediation.tests.conftest import Bodies, member
 from fengqiao.procedures.testing import Api, at, end_of, ok, travel

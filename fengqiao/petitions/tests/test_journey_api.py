@@ -14,7 +14,7 @@ from docx import Document as open_docx
 from pypdf import PdfReader
 
 from fengqiao.accounts.models import User
-from fengqiao.cases.models import Outbox
+from fengqiao.core.models import Outbox
 from fengqiao.petitions.tests.conftest import Organs
 from fengqiao.procedures.testing import VALID_ID, Api, at, ok, travel
 

@@ -289,7 +289,7 @@ def test_staff_registered_visit_counts_people_as_a_group(organs: Organs, clerk: 
 def test_routing_tells_the_petitioner_without_naming_staff(
     territory: Territory, organs: Organs, clerk: User
 ) -> None:
-    from fengqiao.cases.models import Outbox
+    from fengqiao.core.models import Outbox
     from fengqiao.petitions.models import Notice
 
     case = register(territory.village, at("2026-03-02", 10))

@@ -8,7 +8,8 @@ import pytest
 
 from fengqiao.accounts.models import User
 from fengqiao.cases.errors import CaseError
-from fengqiao.cases.models import Case, CaseTransition, Outbox
+from fengqiao.cases.models import Case, CaseTransition
+from fengqiao.core.models import Outbox
 from fengqiao.petitions import actions as p
 from fengqiao.petitions.models import (
     Matter,

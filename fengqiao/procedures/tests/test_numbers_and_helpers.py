@@ -12,7 +12,8 @@ import pytest
 
 from fengqiao.accounts.models import Role
 from fengqiao.api import ApiError
-from fengqiao.cases.models import Assignment, AssignmentRole, AssignmentStatus, Case, Outbox
+from fengqiao.cases.models import Assignment, AssignmentRole, AssignmentStatus, Case
+from fengqiao.core.models import Outbox
 from fengqiao.documents.model import Document, Paragraph
 from fengqiao.procedures.files import TYPES, document_response
 from fengqiao.procedures.handover import hand_lead, sign_lead

@@ -11,7 +11,8 @@ import pytest
 
 from fengqiao.cases import sweep
 from fengqiao.cases.errors import Invalid
-from fengqiao.cases.models import Case, CaseTransition, Outbox
+from fengqiao.cases.models import Case, CaseTransition
+from fengqiao.core.models import Outbox
 from fengqiao.procedures import actions as t
 from fengqiao.procedures.api import timers_out
 from fengqiao.procedures.models import CaseTimer
