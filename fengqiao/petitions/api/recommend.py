@@ -18,6 +18,7 @@ from fengqiao.accounts.scope import request_user
 from fengqiao.audit.actions import scrub
 from fengqiao.cases.api.schemas import ErrorOut
 from fengqiao.cases.api.validate import Errors
+from fengqiao.cases.errors import Invalid
 from fengqiao.petitions import actions as p
 from fengqiao.petitions.api import schemas as s
 from fengqiao.petitions.api.access import get_petition, recommendations_for, unit_by_code
@@ -85,9 +86,15 @@ def make_recommendation(
         errors.add("to_unit_code", "单位不存在或已停用", "unknown or inactive unit")
         errors.raise_if_any()
     assert unit is not None
-    row = p.do_make_recommendation(
-        case, actor=user, kind=payload.kind, to_unit=unit, content=payload.content
-    )
+    try:
+        row = p.do_make_recommendation(
+            case, actor=user, kind=payload.kind, to_unit=unit, content=payload.content
+        )
+    except Invalid as exc:
+        for item in exc.errors:  # the action's `to_unit` is this endpoint's `to_unit_code`
+            if item.get("field") == "to_unit":
+                item["field"] = "to_unit_code"
+        raise
     return Status(201, recommendation_out(row))
 
 

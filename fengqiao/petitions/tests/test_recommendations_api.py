@@ -103,7 +103,9 @@ def test_refusals_are_per_field(organs: Organs, clerk: User) -> None:
         {"field": "to_unit_code", "message": "单位不存在或已停用",
          "message_en": "unknown or inactive unit"}
     ]  # fmt: skip
-    assert itself.status_code == 422 and itself.json()["errors"][0]["field"] == "to_unit"
+    assert itself.status_code == 422
+    assert itself.json()["errors"][0]["field"] == "to_unit_code"
+    assert itself.json()["errors"][0]["message"] == "建议对象不能是提出建议的机关"
     assert extra.status_code == 422 and extra.json()["errors"][0]["field"] == "issuer_code"
     assert no_reason.status_code == 422
     assert no_reason.json()["errors"][0]["field"] == "answer"
