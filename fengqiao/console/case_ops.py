@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.accounts.models import User
@@ -34,6 +36,8 @@ from fengqiao.cases.models import (
     SupervisionLevel,
 )
 from fengqiao.cases.workflow import MERGED, machine_for
+from fengqiao.mediation.api.access import get_dispute
+from fengqiao.mediation.machine import DISPUTE_KINDS
 from fengqiao.units.models import Unit
 
 LONG_TEXT = forms.Textarea(attrs={"rows": 3})
@@ -296,16 +300,51 @@ DANGER = frozenset(
 )
 
 
+# Engine-level actions that leave a dispute's own state alone: 督办 (a flag and a timeline
+# note) and 撤销并单 (back to the state recorded at the merge, which the dispute machine has
+# no row for). Every other action of this page is the cases app's version of a step that a
+# dispute takes through the mediation app.
+ENGINE_LEVEL = frozenset({"supervise", "unmerge"})
+
+
+def mediated(case: Case) -> bool:
+    """Is the case a dispute (矛盾纠纷, 法院委派/委托调解) worked in the mediation workspace?
+
+    Every case of these kinds has a mediation record (`mediation.actions.common.dispute_of`)
+    and moves by the dispute machine, whose every row is done by a mediation `do_*` action
+    that also keeps the mediation stages, the mediation clocks and the lead hand-over: 分派 /
+    改派 open a stage at a mediation body (`do_dispatch_dispute`, `do_redispatch_dispute`),
+    受理 signs the lead and starts the term (`do_accept_dispute`), 退回 stops the body's
+    acceptance clocks (`do_object_dispute`). The cases app's `do_dispatch`, `do_accept`,
+    `do_object`, `do_redispatch` and `do_uphold` would move the same rows without them, and
+    its 协办 sign/objection/reply belong to 12345 co-handling, which the dispute machine does
+    not have. So this page offers a dispute only `ENGINE_LEVEL` actions."""
+    return case.kind in DISPUTE_KINDS
+
+
+def dispute_page(case: Case, user: User) -> str:
+    """The dispute page's URL (到调解工作台办理) when the case is a dispute the user may open
+    there (`get_dispute`: the same view scope); '' otherwise."""
+    if not mediated(case):
+        return ""
+    try:
+        get_dispute(user, case.pk)
+    except Http404:
+        return ""
+    return reverse("console:mediation_detail", kwargs={"pk": case.pk})
+
+
 def allowed_actions(case: Case, user: User) -> list[tuple[str, str]]:
     """(action, label) the user may perform now: the machine's rows from the current state
-    that the engine's performer check lets through, then the user's co-unit actions."""
+    that the engine's performer check lets through, then the user's co-unit actions. A
+    dispute gets the engine-level actions only (`mediated`)."""
     machine = machine_for(case.kind)
     if machine is None:
         return []
     if not Case.objects.workable_by(user).filter(pk=case.pk).exists():
         return []
     out: list[tuple[str, str]] = []
-    for spec in machine.actions_from(case.status):
+    for spec in [] if mediated(case) else machine.actions_from(case.status):
         try:
             check_performer(case, spec, user, citizen=False)
         except NotAllowed:
@@ -313,7 +352,7 @@ def allowed_actions(case: Case, user: User) -> list[tuple[str, str]]:
         if spec.name in ("object",) and _locked(case, user):
             continue
         out.append((spec.name, spec.label))
-    assignment = actor_assignment(case, user)
+    assignment = None if mediated(case) else actor_assignment(case, user)
     if assignment is not None and assignment.role == AssignmentRole.CO and case.is_open:
         if assignment.status == AssignmentStatus.PENDING:
             out.append(("sign", CO_LABELS["sign"]))

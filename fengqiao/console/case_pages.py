@@ -32,6 +32,8 @@ NOTE_LABELS = {
     "merge_in": "并入事项",
     "unmerge": "撤销并单",
     "unmerge_out": "撤出并单",
+    "recommend": "提出建议",
+    "recommendation_answer": "登记建议采纳情况",
 }
 
 

@@ -205,6 +205,19 @@ CHOICE_LABELS = (
     gettext_noop("撤销并单"),
     gettext_noop("撤出并单"),
     gettext_noop("协办异议（退回）"),
+    # petitions: the recommendations of rule 22 (console/petition_recs.py) and their notes
+    gettext_noop("提出建议"),
+    gettext_noop("登记建议采纳情况"),
+    gettext_noop("改进工作建议"),
+    gettext_noop("完善政策建议"),
+    gettext_noop("追究责任建议"),
+    gettext_noop("待答复"),
+    gettext_noop("已采纳"),
+    gettext_noop("未采纳"),
+    # mediation: the centre's steps on the dispute page
+    gettext_noop("分派调解组织"),
+    gettext_noop("退回成立·改派"),
+    gettext_noop("退回不成立·维持"),
 )
 
 

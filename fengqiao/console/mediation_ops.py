@@ -209,6 +209,7 @@ FIELDS: dict[str, Callable[[Case], forms.Field]] = {
     "performed": lambda case: _choice_field(_("协议是否已履行"), YES_NO, radio=True),
     "check_status": lambda case: _choice_field(_("履行情况"), PerformanceStatus.choices),
     "note": lambda case: _text(_("说明"), required=False),
+    "org": lambda case: _model(_("调解组织"), mediation_orgs(case)),
 }
 
 # Form field → mediation field name as its errors name it (`field_error(...)`).
@@ -230,6 +231,7 @@ ERROR_FIELDS = {
     "approved_by": "approved_by",
     "to_org_id": "to_org",
     "outcome": "outcome",
+    "org_id": "org",
 }
 
 
@@ -409,6 +411,21 @@ OPS: dict[str, Op] = {
     "sue": Op(
         ("reason_opt",),
         lambda c, u, d, v: m.do_sue(c, actor=u, reason=d["reason_opt"], version=v),
+    ),
+    # the centre's steps (分派, and its ruling on a body's 退回), so that an operator sent here
+    # from the case page (到调解工作台办理) does them with the mediation app's bookkeeping
+    "dispatch": Op(
+        ("org",), lambda c, u, d, v: m.do_dispatch_dispute(c, actor=u, org=d["org"], version=v)
+    ),
+    "redispatch": Op(
+        ("org", "reason"),
+        lambda c, u, d, v: m.do_redispatch_dispute(
+            c, actor=u, org=d["org"], reason=d["reason"], version=v
+        ),
+    ),
+    "uphold": Op(
+        ("reason",),
+        lambda c, u, d, v: m.do_uphold_dispute(c, actor=u, reason=d["reason"], version=v),
     ),
 }
 

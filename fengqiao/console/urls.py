@@ -9,6 +9,7 @@ from fengqiao.console.views import (
     manage,
     mediation,
     overview,
+    petitions,
     portal,
     visits,
 )
@@ -74,3 +75,15 @@ urlpatterns = [
     path("console/visits/", visits.new_task, name="visit_tasks"),
 ]
 urlpatterns += admin_urls.urlpatterns
+urlpatterns += [
+    path(
+        "console/cases/<int:pk>/recommendations/",
+        petitions.make,
+        name="petition_recommendation_make",
+    ),
+    path(
+        "console/cases/<int:pk>/recommendations/<int:rec_pk>/answer/",
+        petitions.answer,
+        name="petition_recommendation_answer",
+    ),
+]

@@ -211,15 +211,26 @@ def _hotline(t: Text, region: Region, period: Period) -> list[str]:
     ]
 
 
+# The rule-22 routing figures the 信访工作 paragraph quotes (the `petition_routing` table's
+# 转送 / 交办 / 督办 columns), defined in the 数据说明 section when quoted.
+PETITION_ROUTING = ("routed_transfer", "routed_assign", "supervised")
+
+
 def _petitions(t: Text, region: Region, period: Period) -> list[str]:
     fig = Figures(region, period, ("petition",))
     if not fig.get("received").value and not fig.get("closed").value:
         return [f"本期{whole(region)}未受理信访事项。"]
-    return [
+    text = (
         f"本期受理信访事项{t.value(fig.get('received'))}，{_changes(t, fig, 'received')}；"
         f"办结{t.value(fig.get('closed'))}，按期办结率{t.value(fig.get('on_time_rate'))}；"
-        f"督办{t.value(fig.get('supervised'))}。"
-    ]
+    )
+    if "petition" in PROVIDERS:
+        # 转送 / 交办 on the routing date (the petition provider), 督办 of the items received
+        text += (
+            f"转送有权处理机关{t.value(fig.get('routed_transfer'))}，"
+            f"交办下级机关{t.value(fig.get('routed_assign'))}，"
+        )
+    return [text + f"督办{t.value(fig.get('supervised'))}。"]
 
 
 def _ranking(t: Text, region: Region, period: Period) -> list[str]:
@@ -269,7 +280,7 @@ def build(
                 "各地情况", tuple(_ranking(t, region, period)), tables=(overview.to_datatable(),)
             )
         )
-    sections.append(BulletinSection("数据说明", tuple(_definitions(fig))))
+    sections.append(BulletinSection("数据说明", tuple(_definitions(fig, t.traces))))
     issuer = issuer or f"{region.name}平安建设领导小组办公室"
     data = BulletinData(
         issuer=issuer,
@@ -286,6 +297,8 @@ def build(
     return BulletinResult(data, t.traces, built)
 
 
-def _definitions(fig: Figures) -> list[str]:
-    used = ind.CORE
+def _definitions(fig: Figures, traces: list[dict[str, Any]]) -> list[str]:
+    """The core indicators' definitions, then those of the routing figures the text quotes."""
+    quoted = {t.get("indicator") for t in traces}
+    used = [*ind.CORE, *(i for i in PETITION_ROUTING if i in quoted and i not in ind.CORE)]
     return [f"{ind.INDICATORS[i].name}：{ind.INDICATORS[i].definition}。" for i in used]

@@ -33,7 +33,7 @@ from fengqiao.cases.api.schemas import CaseIn, DraftIn
 from fengqiao.cases.api.validate import Errors, resolve_place, staff_draft
 from fengqiao.cases.errors import CaseError
 from fengqiao.cases.models import Case, Party, user_unit_ids
-from fengqiao.console import case_ops, case_pages, worklists
+from fengqiao.console import case_ops, case_pages, petition_recs, worklists
 from fengqiao.console.access import console_user, require_roles, user_roles
 from fengqiao.console.actions import do_reveal_party
 from fengqiao.console.case_forms import IntakeForm, RevealForm, UploadForm, WorklistFilterForm
@@ -142,6 +142,8 @@ def _case_context(
     revealed: Party | None = None,
     reveal_form: RevealForm | None = None,
     upload_form: UploadForm | None = None,
+    rec_make: petition_recs.MakeRecommendationForm | None = None,
+    rec_answer: tuple[int, petition_recs.AnswerRecommendationForm] | None = None,
 ) -> dict[str, Any]:
     user = console_user(request)
     case = Case.objects.select_related(
@@ -170,7 +172,14 @@ def _case_context(
         "reveal_form": reveal_form or RevealForm(),
         "upload_form": upload_form or UploadForm(),
         "can_upload": workable and case.is_open,
+        "recommendations": petition_recs.section(
+            case, user, make_form=rec_make, answer_form=rec_answer
+        ),
+        "dispute_url": case_ops.dispute_page(case, user),
     }
+
+
+case_context = _case_context  # the petition 建议 views render the same page
 
 
 @login_required
@@ -196,6 +205,10 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user, case, refused = _load_for_action(request, pk)
     if action not in case_ops.OPS:
         raise Http404
+    if case_ops.mediated(case) and action not in case_ops.ENGINE_LEVEL:
+        # the dispute's own steps are the mediation app's (stages, clocks, lead hand-over)
+        context = _case_context(request, case, error=_("矛盾纠纷请到调解工作台办理该操作。"))
+        return render(request, "console/cases/detail.html", context, status=409)
     form = case_ops.ActionForm(request.POST, case=case, action=action)
     if refused:
         context = _case_context(request, case, error=refused)

@@ -17,6 +17,7 @@ from fengqiao.petitions.models import (
     NoticeMode,
     PetitionChannel,
     PetitionType,
+    RecommendationKind,
     RoutingMode,
 )
 from fengqiao.procedures.api import TimerOut
@@ -253,3 +254,37 @@ class ReportOut(Schema):
 
 class DocumentDateOut(Schema):
     on: date
+
+
+# ------------------------------------------------------------------ recommendations (rule 22)
+
+
+class RecommendationIn(StrictIn):
+    """提出建议: improve work, improve policy or hold to account, sent to a unit."""
+
+    kind: RecommendationKind
+    to_unit_code: str = Field(min_length=1, max_length=40, description="建议对象（单位代码）")
+    content: str = Field(min_length=2, max_length=5000)
+
+
+class RecommendationAnswerIn(StrictIn):
+    """登记采纳情况: whether the unit adopted it, and its reply (required when not adopted)."""
+
+    adopted: bool
+    answer: str = Field("", max_length=5000, description="答复单位的答复情况")
+
+
+class RecommendationOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    issuer: str
+    issuer_code: str
+    to_unit: str
+    to_unit_code: str
+    content: str
+    made_at: datetime
+    adopted: bool | None
+    status_label: str
+    answered_at: datetime | None
+    answer: str
