@@ -6,10 +6,10 @@ adds to every one of them, in bulk:
 
 - a timeline in the case's own machine — 登记, then 即时办结 / 不予受理 / 就地化解 / 并单, or
   受理 → 派单 → 签收 → 办理 → 答复 → 审核 → 回访 (work orders), 上报 → 派遣 → 签收处置 → 处置反馈 →
-  核查结案 (grid events), 分派 → 受理 → 指派调解员 → 调解 → 调解结果 → 履行监督结束 / 终止调解
-  (disputes), 转送/交办 → 受理 → 处理意见书 → 办结 (petitions), with 超期 and 督办 notes where
-  the case was late — at the times the generator drew (received, assigned, signed, closed),
-  ending in the case's status at its `closed_at`, with the callback's rating;
+  核查结案 (grid events), 分派 → 受理 → 指派调解员 → 调解 → 调解结果 → 履行监督结束 / 终止调解,
+  or 分派 → 不予调解 (disputes), 转送/交办 → 受理 → 处理意见书 → 办结 (petitions), with 超期 and
+  督办 notes where the case was late — at the times the generator drew (received, assigned,
+  signed, closed), ending in the case's status at its `closed_at`, with the callback's rating;
 - a complainant (and for a dispute a respondent): invented names, phones in the demo's
   199-0932 block (1000–5999), encrypted with `EncryptedTextField` and blind-indexed as the
   intake does; callers repeat, so 来电人历史 finds earlier cases;
@@ -151,7 +151,7 @@ def _dispatch(t: Timeline, lead: LeadRow, source: str, target: str, action: str)
     t.add(lead.assigned, action, source, target, data=data)
 
 
-def _finish_reply(t: Timeline, lead: LeadRow, signed: dt.datetime, closed: dt.datetime) -> None:
+def _finish_reply(t: Timeline, signed: dt.datetime, closed: dt.datetime) -> None:
     t.reply_at = _between(signed, closed, 0.85)
     t.reply = _text(t.case.kind, bool(t.case.resolved), t.case.pk)
 
@@ -174,7 +174,7 @@ def _work_order(t: Timeline, lead: LeadRow | None) -> None:
           "handling", unit=lead.unit)  # fmt: skip
     if c.closed is None:
         return
-    _finish_reply(t, lead, lead.signed, c.closed)
+    _finish_reply(t, lead.signed, c.closed)
     assert t.reply_at is not None
     data = {"resolved": bool(c.resolved)}
     t.add(t.reply_at, "reply", "handling", "replied", unit=lead.unit, reason=t.reply, data=data)
@@ -200,7 +200,7 @@ def _grid_event(t: Timeline, lead: LeadRow | None) -> None:
     t.add(lead.signed, "sign", "dispatched", "handling", unit=lead.unit)
     if c.closed is None:
         return
-    _finish_reply(t, lead, lead.signed, c.closed)
+    _finish_reply(t, lead.signed, c.closed)
     assert t.reply_at is not None
     t.add(t.reply_at, "reply", "handling", "handled", unit=lead.unit, reason=t.reply)
     t.add(c.closed, "close", "handled", c.status)
@@ -226,7 +226,7 @@ def _dispute(t: Timeline, lead: LeadRow | None) -> None:
           unit=lead.unit, reason="组织双方当事人面对面调解。")  # fmt: skip
     if c.closed is None:
         return
-    _finish_reply(t, lead, lead.signed, c.closed)
+    _finish_reply(t, lead.signed, c.closed)
     assert t.reply_at is not None
     agreed = c.status != "terminated"
     outcome = "agreed" if agreed else "failed"
@@ -248,7 +248,7 @@ def _petition(t: Timeline, lead: LeadRow | None) -> None:
     t.add(lead.signed, "sign", "routed", "accepted", unit=lead.unit, reason="已告知信访人受理。")
     if c.closed is None:
         return
-    _finish_reply(t, lead, lead.signed, c.closed)
+    _finish_reply(t, lead.signed, c.closed)
     assert t.reply_at is not None
     t.add(t.reply_at, "decide", "accepted", "decided", unit=lead.unit, reason=t.reply)
     t.add(c.closed, "conclude", "decided", c.status)

@@ -117,8 +117,10 @@ class DemoHistory(generate.Generator):
         closed as a centre closes its old cases: dispatched (if they were not), signed,
         closed between their sign-for and a few days before the end, with a result and —
         where the kind has a callback — a rating, exactly as the generator closes the others.
-        Open petitions waiting for the organ's sign-for are `routed` (the petition machine's
-        name for it)."""
+        Then, so that every case can have a timeline in its own machine: open petitions
+        waiting for the organ's sign-for are `routed` (the petition machine's name for it),
+        orders, referrals and petitions go to the department of their category, and a
+        declined dispute was declined by the committee it was sent to."""
         rng = self.rng
         now = self.now.timestamp()
         old = np.flatnonzero(b.is_open & (b.received < now - OPEN_DAYS * 86400))
