@@ -173,7 +173,7 @@ TIMESTAMPS = ("received", "closed", "assigned", "signed", "due", "callback")
 STATUSES = sorted(
     {"merged", "registered", "found", "reported", "dispatched", "terminated", "answered",
      "closed", "rejected", "declined", "not_accepted", "referred", "performed", "concluded",
-     "handling", "mediating", "accepted"}
+     "handling", "mediating", "accepted", "routed"}
 )  # fmt: skip
 SATISFACTION = ["", "satisfied", "basic", "dissatisfied", "unreachable"]
 RATINGS = ["", "good", "bad"]
