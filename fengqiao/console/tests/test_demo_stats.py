@@ -19,6 +19,7 @@ from fengqiao.accounts.models import Role
 from fengqiao.cases.models import Assignment, Case, CaseTransition, Party
 from fengqiao.cases.workflow import MERGED, machine_for
 from fengqiao.console import demo_history, demo_stats
+from fengqiao.core.pii import blind_index
 from fengqiao.regions.models import Level, Region
 from fengqiao.reports import sync
 from fengqiao.testing import Territory, make_user
@@ -278,3 +279,117 @@ def test_addresses_and_people() -> None:
 def test_nothing_without_demo_grids(territory: Territory) -> None:
     assert demo_stats.populate_history(cases=50, today=TODAY) == 0
     assert not Case.objects.exists()
+
+
+def _row(**fields: object) -> demo_history.CaseRow:
+    received = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+    base: dict[str, object] = {
+        "pk": 11, "kind": "hotline", "channel": "hotline_phone", "status": "closed",
+        "received": received, "closed": received + dt.timedelta(days=5),
+        "due": received + dt.timedelta(days=7), "resolved": True, "satisfaction": "satisfied",
+        "is_overdue": False, "supervision": 0, "parent": None,
+    }  # fmt: skip
+    base.update(fields)
+    return demo_history.CaseRow(**base)  # type: ignore[arg-type]
+
+
+def _lead(row: demo_history.CaseRow, signed: bool = True) -> demo_history.LeadRow:
+    assigned = row.received + dt.timedelta(hours=2)
+    return demo_history.LeadRow(9, "DEMO-X", assigned, assigned + dt.timedelta(hours=3) if signed
+                                else None)  # fmt: skip
+
+
+def _moves(t: demo_history.Timeline) -> list[tuple[str, str, str]]:
+    return [(s[1], s[2], s[3]) for s in t.steps]
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"kind": "grid_event", "channel": "grid_patrol", "due": None, "satisfaction": ""},
+            [("register", "found", "found"), ("report", "found", "reported"),
+             ("dispatch", "reported", "dispatched"), ("sign", "dispatched", "handling"),
+             ("reply", "handling", "handled"), ("close", "handled", "closed")],
+        ),
+        (
+            {"kind": "dispute", "status": "performed", "satisfaction": ""},
+            [("register", "registered", "registered"),
+             ("dispatch", "registered", "dispatched"), ("accept", "dispatched", "accepted"),
+             ("assign_mediator", "accepted", "assigned"),
+             ("hold_session", "assigned", "mediating"),
+             ("record_outcome", "mediating", "agreed"),
+             ("close_performance", "agreed", "performed")],
+        ),
+        (
+            {"kind": "dispute", "status": "terminated", "resolved": False, "satisfaction": ""},
+            [("register", "registered", "registered"),
+             ("dispatch", "registered", "dispatched"), ("accept", "dispatched", "accepted"),
+             ("assign_mediator", "accepted", "assigned"),
+             ("hold_session", "assigned", "mediating"),
+             ("record_outcome", "mediating", "failed"), ("terminate", "failed", "terminated")],
+        ),
+        (
+            {"kind": "petition", "status": "concluded", "channel": "letter"},
+            [("register", "registered", "registered"), ("dispatch", "registered", "routed"),
+             ("sign", "routed", "accepted"), ("decide", "accepted", "decided"),
+             ("conclude", "decided", "concluded")],
+        ),
+        (
+            {"kind": "police_referral", "channel": "police"},
+            [("register", "registered", "registered"),
+             ("accept", "registered", "pending_dispatch"),
+             ("dispatch", "pending_dispatch", "dispatched"), ("sign", "dispatched", "signed"),
+             ("start", "signed", "handling"), ("reply", "handling", "replied"),
+             ("approve_reply", "replied", "reviewed"), ("callback", "reviewed", "closed")],
+        ),
+    ],
+)  # fmt: skip
+def test_each_machine_from_receipt_to_end(
+    fields: dict[str, object], expected: list[tuple[str, str, str]]
+) -> None:
+    row = _row(**fields)
+    t = demo_history.timeline(row, _lead(row), 2 if row.kind == "dispute" else 1)
+    assert _moves(t) == expected
+    machine = machine_for(row.kind)
+    assert machine is not None
+    for _, action, source, target, *_ in t.steps[1:]:
+        spec = machine.action(action)
+        assert spec is not None and source in spec.sources and target in spec.targets
+    times = [s[0] for s in t.steps]
+    assert times == sorted(times) and times[0] == row.received and times[-1] == row.closed
+    assert t.steps[0][6]["parties"] == (2 if row.kind == "dispute" else 1)
+    # the unit's reply lies between the sign-for and the end, and says what happened
+    signed = _lead(row).signed
+    assert signed is not None and t.reply_at is not None and signed < t.reply_at < row.closed
+    assert t.reply in {text for texts in demo_history.REPLIES.values() for text in texts}
+    # the unit's steps carry the unit, the centre's do not
+    assert t.steps[1][4] is None and any(s[4] == 9 for s in t.steps)
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "last"),
+    [
+        ("hotline", "dispatched", "dispatched"),
+        ("grid_event", "dispatched", "dispatched"),
+        ("dispute", "dispatched", "dispatched"),
+        ("petition", "routed", "routed"),
+    ],
+)
+def test_open_cases_waiting_for_the_sign_for(kind: str, status: str, last: str) -> None:
+    row = _row(kind=kind, status=status, closed=None, resolved=None, satisfaction="")
+    t = demo_history.timeline(row, _lead(row, signed=False), 1)
+    assert t.steps[-1][3] == last and t.steps[-1][1] == "dispatch"
+    assert t.steps[-1][6]["lead"] == "DEMO-X" and t.reply_at is None
+
+
+def test_parties_are_encrypted_and_indexed(db: None) -> None:
+    parties = demo_history._Parties()
+    row = _row()
+    parties.add(row, "complainant", 5)
+    parties.add(row, "respondent", 5)  # the same person: the index is computed once
+    first, second = parties.rows
+    name, phone = demo_history._person(5)
+    assert first[3] != name and first[4] != phone  # ciphertext, not the plaintext
+    assert first[5] == second[5] == blind_index(phone) and len(parties.index) == 1
+    assert first[-1] == row.received
